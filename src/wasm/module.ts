@@ -1,0 +1,421 @@
+import { ByteReader } from '../util/reader';
+import { FormatError } from '../util/errors';
+import { CodeAddr, FileOffset, codeAddr, fileOffset } from '../util/offsets';
+import { SectionHeader, SectionId, indexSections, sectionReader, requireEnd } from './sections';
+import { NameSection, parseNameSection } from './names';
+
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | string;
+
+export interface FuncType { params: ValType[]; results: ValType[] }
+
+export interface Import { module: string; field: string; kind: 'func' | 'table' | 'memory' | 'global' | 'tag'; typeIndex?: number }
+
+export interface FunctionBody {
+  /** Function index (imports included). */
+  index: number;
+  /** File offset of the body size LEB. */
+  sizeStart: FileOffset;
+  /** File offset of the first byte of the body (after the size LEB): where wasmtime/V8 measure from, = DWARF low_pc. */
+  bodyStart: FileOffset;
+  /** File offset of the first instruction (after locals declarations). */
+  firstInstr: FileOffset;
+  /** File offset one past the body's last byte (the final `end` opcode included). */
+  end: FileOffset;
+  /** Declared locals (excluding params), as (count, type) runs. */
+  localRuns: Array<{ count: number; type: ValType }>;
+}
+
+export interface MemoryType { min: number; max?: number; memory64: boolean; shared: boolean }
+export interface GlobalType { type: ValType; mutable: boolean }
+
+const MAX_FUNCS = 10_000_000;
+
+export function valTypeName(b: number): ValType {
+  switch (b) {
+    case 0x7f: return 'i32';
+    case 0x7e: return 'i64';
+    case 0x7d: return 'f32';
+    case 0x7c: return 'f64';
+    case 0x7b: return 'v128';
+    case 0x70: return 'funcref';
+    case 0x6f: return 'externref';
+    case 0x69: return 'exnref';
+    case 0x6e: return 'anyref';
+    case 0x6d: return 'eqref';
+    case 0x6c: return 'i31ref';
+    case 0x6b: return 'structref';
+    case 0x6a: return 'arrayref';
+    case 0x71: return 'nullref';
+    case 0x72: return 'nullexternref';
+    case 0x73: return 'nullfuncref';
+    default: return `type(0x${b.toString(16)})`;
+  }
+}
+
+/** Read a value type, including GC reference types `(ref null? ht)`. */
+export function readValType(r: ByteReader): ValType {
+  const b = r.u8();
+  if (b === 0x63 || b === 0x64) {
+    const ht = r.sleb32(); // heap type: negative abstract or type index
+    return `(ref ${b === 0x63 ? 'null ' : ''}${ht >= 0 ? ht : valTypeName(ht & 0x7f)})`;
+  }
+  return valTypeName(b);
+}
+
+/**
+ * A Wasm module, indexed lazily: the section headers are read eagerly (cheap),
+ * everything else on first use and cached. Holds views into the original bytes.
+ */
+export class WasmModule {
+  readonly sections: SectionHeader[];
+  private _types?: FuncType[];
+  private _imports?: Import[];
+  private _funcTypeIdx?: number[];
+  private _bodies?: FunctionBody[];
+  private _names?: NameSection;
+  private _memories?: MemoryType[];
+  private _globals?: GlobalType[];
+  private _exports?: Array<{ name: string; kind: number; index: number }>;
+
+  constructor(readonly bytes: Uint8Array, readonly file: string) {
+    this.sections = indexSections(bytes, file);
+  }
+
+  section(id: SectionId): SectionHeader | undefined {
+    return this.sections.find((s) => s.id === id);
+  }
+
+  /** All custom sections with this name (core dumps have one `corestack` per thread). */
+  customSections(name: string): SectionHeader[] {
+    return this.sections.filter((s) => s.id === SectionId.Custom && s.customName === name);
+  }
+
+  /** Content (view, no copy) of the first custom section with this name. */
+  customSection(name: string): Uint8Array | undefined {
+    const s = this.customSections(name)[0];
+    return s ? this.bytes.subarray(s.contentStart, s.end) : undefined;
+  }
+
+  /** File offset of the Code section payload start: DWARF address 0. */
+  get codeSectionStart(): FileOffset | undefined {
+    return this.section(SectionId.Code)?.payloadStart;
+  }
+
+  reader(s: SectionHeader): ByteReader { return sectionReader(this.bytes, this.file, s); }
+
+  get types(): FuncType[] {
+    if (this._types) return this._types;
+    const out: FuncType[] = [];
+    const s = this.section(SectionId.Type);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('type', 1);
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        let form = r.u8();
+        // GC proposal: rec groups / sub types wrap the composite type
+        if (form === 0x4e) { // rec group: treat each member as a type
+          const m = r.count('rec group member', 1);
+          for (let j = 0; j < m; j++) out.push(this.readSubType(r));
+          continue;
+        }
+        r.pos = at;
+        out.push(this.readSubType(r));
+        void form;
+      }
+    }
+    return (this._types = out);
+  }
+
+  private readSubType(r: ByteReader): FuncType {
+    let form = r.u8();
+    if (form === 0x50 || form === 0x4f) { // sub / sub final
+      const n = r.count('supertype', 1);
+      for (let i = 0; i < n; i++) r.uleb32();
+      form = r.u8();
+    }
+    if (form === 0x60) {
+      const np = r.count('param', 1);
+      const params: ValType[] = [];
+      for (let i = 0; i < np; i++) params.push(readValType(r));
+      const nr = r.count('result', 1);
+      const results: ValType[] = [];
+      for (let i = 0; i < nr; i++) results.push(readValType(r));
+      return { params, results };
+    }
+    if (form === 0x5f) { // struct
+      const n = r.count('field', 2);
+      for (let i = 0; i < n; i++) { this.readStorageType(r); r.u8(); }
+      return { params: [], results: [] };
+    }
+    if (form === 0x5e) { // array
+      this.readStorageType(r); r.u8();
+      return { params: [], results: [] };
+    }
+    return r.fail(`unknown type form 0x${form.toString(16)}`, r.pos - 1);
+  }
+
+  private readStorageType(r: ByteReader): void {
+    const b = r.peekU8();
+    if (b === 0x78 || b === 0x77) { r.u8(); return; } // i8, i16
+    readValType(r);
+  }
+
+  get imports(): Import[] {
+    if (this._imports) return this._imports;
+    const out: Import[] = [];
+    const s = this.section(SectionId.Import);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('import', 3);
+      for (let i = 0; i < n; i++) {
+        const module = r.name();
+        const field = r.name();
+        const kind = r.u8();
+        switch (kind) {
+          case 0: out.push({ module, field, kind: 'func', typeIndex: r.uleb32() }); break;
+          case 1: readValType(r); readLimits(r); out.push({ module, field, kind: 'table' }); break;
+          case 2: readLimits(r); out.push({ module, field, kind: 'memory' }); break;
+          case 3: readValType(r); r.u8(); out.push({ module, field, kind: 'global' }); break;
+          case 4: r.u8(); r.uleb32(); out.push({ module, field, kind: 'tag' }); break;
+          default: r.fail(`unknown import kind ${kind}`, r.pos - 1);
+        }
+      }
+      requireEnd(r);
+    }
+    return (this._imports = out);
+  }
+
+  get importedFunctionCount(): number { return this.imports.filter((i) => i.kind === 'func').length; }
+  get importedGlobalCount(): number { return this.imports.filter((i) => i.kind === 'global').length; }
+  get importedMemoryCount(): number { return this.imports.filter((i) => i.kind === 'memory').length; }
+
+  /** Type index of each defined (non-imported) function. */
+  get functionTypeIndices(): number[] {
+    if (this._funcTypeIdx) return this._funcTypeIdx;
+    const out: number[] = [];
+    const s = this.section(SectionId.Function);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('function', 1, MAX_FUNCS);
+      for (let i = 0; i < n; i++) out.push(r.uleb32());
+      requireEnd(r);
+    }
+    return (this._funcTypeIdx = out);
+  }
+
+  /** Type of function `index` (imports included), if known. */
+  funcType(index: number): FuncType | undefined {
+    const nImp = this.importedFunctionCount;
+    let ti: number | undefined;
+    if (index < nImp) ti = this.imports.filter((i) => i.kind === 'func')[index].typeIndex;
+    else ti = this.functionTypeIndices[index - nImp];
+    return ti === undefined ? undefined : this.types[ti];
+  }
+
+  get functionCount(): number { return this.importedFunctionCount + this.functionTypeIndices.length; }
+
+  /** Function bodies of the Code section (defined functions only), in order. */
+  get bodies(): FunctionBody[] {
+    if (this._bodies) return this._bodies;
+    const out: FunctionBody[] = [];
+    const s = this.section(SectionId.Code);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('function body', 2, MAX_FUNCS);
+      const nImp = this.importedFunctionCount;
+      for (let i = 0; i < n; i++) {
+        const sizeStart = r.pos;
+        const size = r.uleb32();
+        const bodyStart = r.pos;
+        if (size > r.remaining) r.fail(`function body ${nImp + i} size ${size} runs past the end of the code section`, sizeStart);
+        const br = r.window(bodyStart, bodyStart + size);
+        const nRuns = br.count('local declaration', 2);
+        const localRuns: Array<{ count: number; type: ValType }> = [];
+        let total = 0;
+        for (let j = 0; j < nRuns; j++) {
+          const c = br.uleb32();
+          total += c;
+          if (total > 50_000) br.fail(`too many locals (${total})`, br.pos, 'E_LIMIT');
+          localRuns.push({ count: c, type: readValType(br) });
+        }
+        out.push({
+          index: nImp + i,
+          sizeStart: fileOffset(sizeStart),
+          bodyStart: fileOffset(bodyStart),
+          firstInstr: fileOffset(br.pos),
+          end: fileOffset(bodyStart + size),
+          localRuns,
+        });
+        r.pos = bodyStart + size;
+      }
+      requireEnd(r);
+    }
+    return (this._bodies = out);
+  }
+
+  /** Body of function `index` (imports included); undefined for imported functions or out of range. */
+  body(index: number): FunctionBody | undefined {
+    const i = index - this.importedFunctionCount;
+    return i >= 0 ? this.bodies[i] : undefined;
+  }
+
+  /** Convert a file offset inside the Code section to the DWARF address space. */
+  toCodeAddr(off: FileOffset): CodeAddr {
+    const cs = this.codeSectionStart;
+    if (cs === undefined) throw new FormatError('module has no code section', { file: this.file, section: 'code' });
+    return codeAddr(off - cs);
+  }
+  toFileOffset(addr: CodeAddr): FileOffset {
+    const cs = this.codeSectionStart;
+    if (cs === undefined) throw new FormatError('module has no code section', { file: this.file, section: 'code' });
+    return fileOffset(addr + cs);
+  }
+
+  /** Function whose body contains this code address (binary search). */
+  functionAt(addr: CodeAddr): FunctionBody | undefined {
+    const off = this.toFileOffset(addr);
+    const b = this.bodies;
+    let lo = 0, hi = b.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (off < b[mid].sizeStart) hi = mid - 1;
+      else if (off >= b[mid].end) lo = mid + 1;
+      else return b[mid];
+    }
+    return undefined;
+  }
+
+  get names(): NameSection {
+    if (this._names) return this._names;
+    const s = this.customSections('name')[0];
+    let names: NameSection = { functions: new Map(), locals: new Map(), globals: new Map() };
+    if (s) {
+      try {
+        names = parseNameSection(this.reader(s));
+      } catch (e) {
+        // A broken name section must not make the module unreadable: names are optional.
+        names.error = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return (this._names = names);
+  }
+
+  functionName(index: number): string | undefined {
+    const n = this.names.functions.get(index);
+    if (n !== undefined) return n;
+    const imp = index < this.importedFunctionCount ? this.imports.filter((i) => i.kind === 'func')[index] : undefined;
+    if (imp) return `${imp.module}.${imp.field}`;
+    return undefined;
+  }
+
+  get memories(): MemoryType[] {
+    if (this._memories) return this._memories;
+    const out: MemoryType[] = [];
+    const s = this.section(SectionId.Memory);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('memory', 2, 100_000);
+      for (let i = 0; i < n; i++) out.push(readLimits(r));
+      requireEnd(r);
+    }
+    return (this._memories = out);
+  }
+
+  /** Defined globals' types (not imports); values are read by the core dump reader for core dumps. */
+  get globals(): GlobalType[] {
+    if (this._globals) return this._globals;
+    const out: GlobalType[] = [];
+    const s = this.section(SectionId.Global);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('global', 3, 1_000_000);
+      for (let i = 0; i < n; i++) {
+        const type = readValType(r);
+        const mutable = r.u8() === 1;
+        out.push({ type, mutable });
+        skipConstExpr(r);
+      }
+      requireEnd(r);
+    }
+    return (this._globals = out);
+  }
+
+  get exports(): Array<{ name: string; kind: number; index: number }> {
+    if (this._exports) return this._exports;
+    const out: Array<{ name: string; kind: number; index: number }> = [];
+    const s = this.section(SectionId.Export);
+    if (s) {
+      const r = this.reader(s);
+      const n = r.count('export', 3);
+      for (let i = 0; i < n; i++) out.push({ name: r.name(), kind: r.u8(), index: r.uleb32() });
+      requireEnd(r);
+    }
+    return (this._exports = out);
+  }
+
+  /** The build_id custom section's bytes, as lowercase hex. */
+  get buildId(): string | undefined {
+    const s = this.customSections('build_id')[0];
+    if (!s) return undefined;
+    const r = this.reader(s);
+    const len = r.uleb32();
+    if (len > r.remaining) r.fail(`build_id length ${len} exceeds section`);
+    return toHex(r.bytesView(len));
+  }
+
+  /** external_debug_info: a URL or path. */
+  get externalDebugInfo(): string | undefined {
+    const s = this.customSections('external_debug_info')[0];
+    return s ? this.reader(s).name() : undefined;
+  }
+
+  /** Names of all custom sections, in file order. */
+  get customSectionNames(): string[] {
+    return this.sections.filter((s) => s.id === SectionId.Custom).map((s) => s.customName as string);
+  }
+}
+
+export function readLimits(r: ByteReader): MemoryType {
+  const at = r.pos;
+  const flags = r.u8();
+  if (flags > 7) r.fail(`bad limits flags 0x${flags.toString(16)}`, at);
+  const memory64 = (flags & 4) !== 0;
+  const shared = (flags & 2) !== 0;
+  const min = memory64 ? Number(r.uleb64()) : r.uleb32();
+  const max = flags & 1 ? (memory64 ? Number(r.uleb64()) : r.uleb32()) : undefined;
+  return { min, max, memory64, shared };
+}
+
+/** Skip a constant expression up to and including its `end` (0x0B). */
+export function skipConstExpr(r: ByteReader): void {
+  for (let guard = 0; guard < 100_000; guard++) {
+    const op = r.u8();
+    switch (op) {
+      case 0x0b: return;
+      case 0x41: r.sleb32(); break;
+      case 0x42: r.sleb64(); break;
+      case 0x43: r.skip(4); break;
+      case 0x44: r.skip(8); break;
+      case 0x23: r.uleb32(); break; // global.get
+      case 0xd0: r.sleb32(); break; // ref.null ht
+      case 0xd2: r.uleb32(); break; // ref.func
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break; // extended const
+      case 0xfd: { const sub = r.uleb32(); if (sub !== 12) r.fail(`unsupported SIMD op ${sub} in constant expression`); r.skip(16); break; }
+      case 0xfb: { r.uleb32(); r.uleb32(); break; } // GC const ops (approximate)
+      default: r.fail(`unsupported opcode 0x${op.toString(16)} in constant expression`, r.pos - 1);
+    }
+  }
+  r.fail('constant expression too long');
+}
+
+/** Convenience: parse a module from bytes. */
+export function readModule(bytes: Uint8Array, file: string): WasmModule {
+  return new WasmModule(bytes, file);
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
