@@ -37,3 +37,51 @@ export interface Thread { name: string; frames: Frame[]; sectionOffset: FileOffs
 export interface Instance { moduleIndex: number; memories: number[]; globals: number[] }
 
 export type ValueEncoding = 'leb' | 'fixed';
+
+/** How a frame record was laid out: the standard has an instance index, the original wasmgdb format did not. */
+export type FrameLayout = 'standard' | 'no-instance';
+
+/** A global of the core dump's Global section: its value at crash time. */
+export interface CoreGlobal {
+  /** Global index in the core dump. */
+  index: number;
+  /** Value type as written ('i32', 'i64', 'f32', 'f64', 'v128', 'funcref', ...). */
+  type: string;
+  mutable: boolean;
+  /** The value, when the init expression is a plain numeric constant; undefined = unavailable. */
+  value?: WasmValue;
+  /** Why `value` is unavailable (e.g. 'v128 not supported', 'init is global.get'). */
+  unavailable?: string;
+  fileOffset: FileOffset;
+}
+
+/** A data segment of the core dump, after resolution: a VIEW into the file, never a copy. */
+export interface MemorySegment {
+  /** Start address in linear memory. */
+  start: number;
+  /** One past the last address. */
+  end: number;
+  /** The bytes (subarray of the core dump file). */
+  data: Uint8Array;
+  /** File offset of the first data byte. */
+  fileOffset: FileOffset;
+}
+
+export interface CoreDumpModel {
+  file: string;
+  /** From the `core` section; undefined if the section is absent. */
+  executableName?: string;
+  /** Module names from `coremodules` (empty if the section is absent). */
+  modules: string[];
+  instances: Instance[];
+  /** True when `coreinstances` was absent and one instance (module 0, all memories and globals) was assumed. */
+  instancesSynthesized: boolean;
+  threads: Thread[];
+  memories: import('./memory').LinearMemory[];
+  globals: CoreGlobal[];
+  /** The encoding that made every `corestack` section parse exactly. */
+  valueEncoding: ValueEncoding;
+  frameLayout: FrameLayout;
+  /** Non-fatal observations (duplicate sections, ambiguous encodings, ...). */
+  warnings: string[];
+}

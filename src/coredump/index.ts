@@ -1,0 +1,3 @@
+export * from './model';
+export { CoreDump, readCoreDump, ReadCoreDumpOptions } from './reader';
+export { LinearMemory, MemoryRead, WASM_PAGE, MAX_READ, resolveSegments } from './memory';

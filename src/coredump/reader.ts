@@ -1,0 +1,321 @@
+import { ByteReader } from '../util/reader';
+import { FormatError } from '../util/errors';
+import { fileOffset, funcOffset } from '../util/offsets';
+import { WasmModule, readValType, skipConstExpr } from '../wasm/module';
+import { SectionHeader, SectionId, requireEnd, sectionReader } from '../wasm/sections';
+import { LinearMemory, RawSegment, WASM_PAGE } from './memory';
+import {
+  CoreDumpModel, CoreGlobal, Frame, FrameLayout, Instance, RecordedValues, Thread, ValueEncoding, WasmValue,
+} from './model';
+
+export interface ReadCoreDumpOptions {
+  /** 'auto' (default): try both encodings and keep the one that parses every corestack exactly. */
+  valueEncoding?: 'auto' | ValueEncoding;
+}
+
+const MAX_MEMORY32_PAGES = 65536;
+const MAX_VALUES = 1_000_000;
+
+/** A parsed core dump. Memory segments are views into `bytes`. */
+export class CoreDump implements CoreDumpModel {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly file: string,
+    readonly executableName: string | undefined,
+    readonly modules: string[],
+    readonly instances: Instance[],
+    readonly instancesSynthesized: boolean,
+    readonly threads: Thread[],
+    readonly memories: LinearMemory[],
+    readonly globals: CoreGlobal[],
+    readonly valueEncoding: ValueEncoding,
+    readonly frameLayout: FrameLayout,
+    readonly warnings: string[],
+  ) {}
+
+  /** Memory `memIdx` of instance `instanceIdx` (its index space, not the core dump's). */
+  instanceMemory(instanceIdx: number, memIdxInInstance = 0): LinearMemory | undefined {
+    const g = this.instances[instanceIdx]?.memories[memIdxInInstance];
+    return g === undefined ? undefined : this.memories[g];
+  }
+
+  /** Global `globalIdx` of instance `instanceIdx` (its index space), with its value at crash time. */
+  instanceGlobal(instanceIdx: number, globalIdxInInstance: number): CoreGlobal | undefined {
+    const g = this.instances[instanceIdx]?.globals[globalIdxInInstance];
+    return g === undefined ? undefined : this.globals[g];
+  }
+
+  /** Every frame of every thread. */
+  get allFrames(): Frame[] { return this.threads.flatMap((t) => t.frames); }
+}
+
+/**
+ * Read a core dump (Coredump.md of WebAssembly/tool-conventions, plus the
+ * real-world variants: fixed-width values, frames without instance index).
+ * Throws a FormatError (file, section, offset) for malformed input.
+ */
+export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDumpOptions = {}): CoreDump {
+  const mod = new WasmModule(bytes, file);
+  const warnings: string[] = [];
+  const custom = (name: string): SectionHeader[] => mod.customSections(name);
+  const stacks = custom('corestack');
+  const coreSecs = custom('core');
+  if (stacks.length === 0 && coreSecs.length === 0) {
+    throw new FormatError('not a core dump: no `core` or `corestack` custom section (is this the program module?)', { file, section: 'header', offset: 0 });
+  }
+  const once = (name: string): SectionHeader | undefined => {
+    const s = custom(name);
+    if (s.length > 1) warnings.push(`${s.length} \`${name}\` sections; using the first (offset 0x${s[0].headerStart.toString(16)})`);
+    return s[0];
+  };
+
+  let executableName: string | undefined;
+  const core = once('core');
+  if (core) {
+    const r = sectionReader(bytes, file, core);
+    version0(r, 'process-info');
+    executableName = r.name();
+    requireEnd(r);
+  } else warnings.push('no `core` section: executable name unavailable');
+
+  const modules: string[] = [];
+  const cm = once('coremodules');
+  if (cm) {
+    const r = sectionReader(bytes, file, cm);
+    const n = r.count('module', 2);
+    for (let i = 0; i < n; i++) { version0(r, 'module'); modules.push(r.name()); }
+    requireEnd(r);
+  }
+
+  const memories = readMemories(mod, bytes, file, warnings);
+  const globals = readGlobals(mod, bytes, file, warnings);
+
+  let instances: Instance[] = [];
+  let instancesSynthesized = false;
+  const ci = once('coreinstances');
+  if (ci) {
+    const r = sectionReader(bytes, file, ci);
+    const n = r.count('instance', 4);
+    for (let i = 0; i < n; i++) {
+      version0(r, 'instance');
+      const moduleIndex = r.uleb32();
+      const nm = r.count('instance memory', 1);
+      const mems: number[] = [];
+      for (let j = 0; j < nm; j++) mems.push(r.uleb32());
+      const ng = r.count('instance global', 1);
+      const globs: number[] = [];
+      for (let j = 0; j < ng; j++) globs.push(r.uleb32());
+      if (modules.length && moduleIndex >= modules.length) warnings.push(`instance ${i} names module ${moduleIndex}, but only ${modules.length} modules are listed`);
+      for (const m of mems) if (m >= memories.length) warnings.push(`instance ${i} names memory ${m}, but the core dump has ${memories.length} memories`);
+      for (const g of globs) if (g >= globals.length) warnings.push(`instance ${i} names global ${g}, but the core dump has ${globals.length} globals`);
+      instances.push({ moduleIndex, memories: mems, globals: globs });
+    }
+    requireEnd(r);
+  } else {
+    instancesSynthesized = true;
+    instances = [{ moduleIndex: 0, memories: memories.map((_, i) => i), globals: globals.map((_, i) => i) }];
+    warnings.push('no `coreinstances` section: assuming one instance of module 0 owning all memories and globals');
+  }
+
+  const { threads, encoding, layout } = readThreads(bytes, file, stacks, instances, instancesSynthesized, opts.valueEncoding ?? 'auto', warnings);
+  return new CoreDump(bytes, file, executableName, modules, instances, instancesSynthesized, threads, memories, globals, encoding, layout, warnings);
+}
+
+function version0(r: ByteReader, what: string): void {
+  const at = r.pos;
+  const v = r.u8();
+  if (v !== 0) r.fail(`${what}: unknown version/kind byte 0x${v.toString(16)} (expected 0x00)`, at);
+}
+
+function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings: string[]): LinearMemory[] {
+  if (mod.importedMemoryCount > 0) warnings.push(`${mod.importedMemoryCount} imported memories ignored (a core dump should define its memories)`);
+  const s = mod.section(SectionId.Memory);
+  const types = mod.memories;
+  const raw: RawSegment[][] = types.map(() => []);
+  const data = mod.section(SectionId.Data);
+  if (data) {
+    const r = sectionReader(bytes, file, data);
+    const n = r.count('data segment', 2);
+    for (let i = 0; i < n; i++) {
+      const at = r.pos;
+      const flags = r.uleb32();
+      let memIdx = 0;
+      if (flags === 1) { r.skip(r.count('passive data byte', 1, Number.MAX_SAFE_INTEGER)); continue; }
+      if (flags === 2) memIdx = r.uleb32();
+      else if (flags !== 0) r.fail(`data segment ${i}: unknown flags ${flags}`, at);
+      const start = readOffsetExpr(r, i, warnings);
+      const len = r.count('data segment byte', 1, Number.MAX_SAFE_INTEGER);
+      const fo = r.pos;
+      const view = r.bytesView(len);
+      if (memIdx >= types.length) r.fail(`data segment ${i} targets memory ${memIdx}, but there are ${types.length} memories`, at);
+      if (start === undefined) continue;
+      raw[memIdx].push({ start, data: view, fileOffset: fileOffset(fo) });
+    }
+    requireEnd(r);
+  }
+  return types.map((t, i) => {
+    const where = { file, section: 'memory', offset: s?.payloadStart };
+    if (!t.memory64 && t.min > MAX_MEMORY32_PAGES) throw new FormatError(`memory ${i}: ${t.min} pages exceeds the 4 GiB limit of a 32-bit memory`, where, 'E_LIMIT');
+    const size = t.min * WASM_PAGE;
+    if (!Number.isSafeInteger(size)) throw new FormatError(`memory ${i}: ${t.min} pages is beyond what we can address`, where, 'E_LIMIT');
+    for (const seg of raw[i]) {
+      if (seg.start + seg.data.length > size) warnings.push(`memory ${i}: data segment at 0x${seg.start.toString(16)} (+${seg.data.length}) runs past the memory size 0x${size.toString(16)}`);
+    }
+    return new LinearMemory(i, size, t.min, t.memory64, t.max, raw[i]);
+  });
+}
+
+/** An active segment's offset: i32.const / i64.const. Other expressions → undefined with a warning. */
+function readOffsetExpr(r: ByteReader, seg: number, warnings: string[]): number | undefined {
+  const at = r.pos;
+  const op = r.u8();
+  let v: number | undefined;
+  if (op === 0x41) v = r.sleb32() >>> 0;
+  else if (op === 0x42) {
+    const b = BigInt.asUintN(64, r.sleb64());
+    if (b > BigInt(Number.MAX_SAFE_INTEGER)) r.fail(`data segment ${seg}: offset ${b} too large`, at, 'E_LIMIT');
+    v = Number(b);
+  } else {
+    r.pos = at;
+    skipConstExpr(r);
+    warnings.push(`data segment ${seg} at 0x${at.toString(16)}: offset is not a constant; segment ignored`);
+    return undefined;
+  }
+  const e = r.u8();
+  if (e !== 0x0b) r.fail(`data segment ${seg}: expected end (0x0b) after the offset, got 0x${e.toString(16)}`, r.pos - 1);
+  return v;
+}
+
+function readGlobals(mod: WasmModule, bytes: Uint8Array, file: string, warnings: string[]): CoreGlobal[] {
+  const out: CoreGlobal[] = [];
+  const s = mod.section(SectionId.Global);
+  if (!s) return out;
+  const r = sectionReader(bytes, file, s);
+  const n = r.count('global', 3);
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    const type = readValType(r);
+    const m = r.u8();
+    if (m > 1) r.fail(`global ${i}: bad mutability 0x${m.toString(16)}`, r.pos - 1);
+    const g: CoreGlobal = { index: i, type, mutable: m === 1, fileOffset: fileOffset(at) };
+    const exprAt = r.pos;
+    const op = r.u8();
+    let value: WasmValue | undefined;
+    switch (op) {
+      case 0x41: value = { type: 'i32', value: r.sleb32() }; break;
+      case 0x42: value = { type: 'i64', value: r.sleb64() }; break;
+      case 0x43: value = f32(r.u32()); break;
+      case 0x44: value = f64(r.u64()); break;
+    }
+    if (value && r.peekU8() === 0x0b) {
+      r.u8();
+      g.value = value;
+      if (value.type !== type) warnings.push(`global ${i}: declared ${type} but initialised with ${value.type}.const`);
+    } else {
+      r.pos = exprAt;
+      skipConstExpr(r);
+      g.unavailable = type === 'v128' ? 'v128 values are not supported' : 'init expression is not a numeric constant';
+    }
+    out.push(g);
+  }
+  requireEnd(r);
+  return out;
+}
+
+function f32(bits: number): WasmValue {
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setUint32(0, bits, true);
+  return { type: 'f32', value: dv.getFloat32(0, true), bits };
+}
+function f64(bits: bigint): WasmValue {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setBigUint64(0, bits, true);
+  return { type: 'f64', value: dv.getFloat64(0, true), bits };
+}
+
+function readValue(r: ByteReader, enc: ValueEncoding): WasmValue {
+  const at = r.pos;
+  const tag = r.u8();
+  switch (tag) {
+    case 0x01: return { type: 'missing' };
+    case 0x7f: return { type: 'i32', value: enc === 'leb' ? r.sleb32() : r.i32() };
+    case 0x7e: return { type: 'i64', value: enc === 'leb' ? r.sleb64() : r.i64() };
+    case 0x7d: return f32(r.u32());
+    case 0x7c: return f64(r.u64());
+    default: return r.fail(`unknown value type 0x${tag.toString(16)}`, at);
+  }
+}
+
+function readValues(r: ByteReader, enc: ValueEncoding, what: string): RecordedValues {
+  const n = r.count(what, 1, MAX_VALUES);
+  if (n === 0) return { recorded: false };
+  const values: WasmValue[] = [];
+  for (let i = 0; i < n; i++) values.push(readValue(r, enc));
+  return { recorded: true, values };
+}
+
+function readThread(bytes: Uint8Array, file: string, s: SectionHeader, enc: ValueEncoding, layout: FrameLayout): Thread {
+  const r = sectionReader(bytes, file, s);
+  version0(r, 'thread-info');
+  const name = r.name();
+  const n = r.count('frame', layout === 'standard' ? 6 : 5);
+  const frames: Frame[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    version0(r, `frame ${i}`);
+    const instanceIndex = layout === 'standard' ? r.uleb32() : 0;
+    const funcIndex = r.uleb32();
+    const rawCodeOffset = funcOffset(r.uleb32());
+    const locals = readValues(r, enc, 'local');
+    const stack = readValues(r, enc, 'stack value');
+    frames.push({ index: i, instanceIndex, funcIndex, rawCodeOffset, locals, stack, fileOffset: fileOffset(at) });
+  }
+  requireEnd(r);
+  return { name, frames, sectionOffset: s.headerStart };
+}
+
+interface Attempt { enc: ValueEncoding; layout: FrameLayout; threads?: Thread[]; error?: FormatError }
+
+/**
+ * Parse every corestack under each (encoding, layout) candidate and keep the
+ * first that parses exactly (and whose instance indices exist). Preference:
+ * spec first (LEB, standard frames); without `coreinstances` the old
+ * instance-less layout first.
+ */
+function readThreads(
+  bytes: Uint8Array, file: string, stacks: SectionHeader[], instances: Instance[], synthesized: boolean,
+  want: 'auto' | ValueEncoding, warnings: string[],
+): { threads: Thread[]; encoding: ValueEncoding; layout: FrameLayout } {
+  const encs: ValueEncoding[] = want === 'auto' ? ['leb', 'fixed'] : [want];
+  const layouts: FrameLayout[] = synthesized ? ['no-instance', 'standard'] : ['standard', 'no-instance'];
+  const attempts: Attempt[] = [];
+  for (const layout of layouts) for (const enc of encs) {
+    const a: Attempt = { enc, layout };
+    try { a.threads = stacks.map((s) => readThread(bytes, file, s, enc, layout)); } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      a.error = e;
+    }
+    attempts.push(a);
+  }
+  const inRange = (t: Thread[]): boolean => t.every((th) => th.frames.every((f) => f.instanceIndex < instances.length));
+  const ok = attempts.filter((a) => a.threads);
+  const best = ok.find((a) => inRange(a.threads as Thread[])) ?? ok[0];
+  if (!best) {
+    // report the attempt that got furthest: most likely the right interpretation
+    const errs = attempts.map((a) => a.error as FormatError);
+    errs.sort((x, y) => (y.where.offset ?? 0) - (x.where.offset ?? 0));
+    const e = errs[0];
+    throw new FormatError(`${e.detail} (no value encoding/frame layout parses this corestack exactly)`, e.where, e.code);
+  }
+  const threads = best.threads as Thread[];
+  if (!inRange(threads)) warnings.push(`some frames name an instance that does not exist (${instances.length} instances)`);
+  const other = ok.find((a) => a !== best && a.layout === best.layout && a.enc !== best.enc);
+  if (other && JSON.stringify(other.threads, jsonBig) !== JSON.stringify(threads, jsonBig)) {
+    warnings.push(`value encoding is ambiguous: both LEB128 and fixed-width parse exactly; using ${best.enc}`);
+  }
+  if (best.layout === 'no-instance') warnings.push('frames have no instance index (original wasmgdb format); instance 0 assumed');
+  return { threads, encoding: best.enc, layout: best.layout };
+}
+
+function jsonBig(_k: string, v: unknown): unknown { return typeof v === 'bigint' ? v.toString() : v; }
+
