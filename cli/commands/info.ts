@@ -1,0 +1,159 @@
+/**
+ * `wasm-coredump info CORE`: what a core dump contains (threads, frames,
+ * modules, instances, memories, globals), with each frame's raw and
+ * normalised code offset and the interpretation used.
+ */
+import { readCoreDump, CoreDump } from '../../src/coredump/reader';
+import { normaliseFrames, NormalisationReport } from '../../src/coredump/normalise';
+import { RecordedValues, WasmValue } from '../../src/coredump/model';
+import { WasmCoreError } from '../../src/util/errors';
+import { WasmModule } from '../../src/wasm/module';
+import { hex } from '../../src/util/offsets';
+import { parseModuleOverrides, readFileBytes, resolveModules, ResolvedModule } from '../../host/modules';
+
+export const usage = `info CORE [--module NAME=PATH ...] [--json] [--value-encoding auto|leb|fixed]
+  Show a core dump's threads and frames, modules, instances, memories and globals.
+  --module NAME=PATH   use PATH for the module named NAME in \`coremodules\` (repeatable;
+                       a bare PATH applies to a single-module core dump)
+  --json               stable machine-readable output
+  --value-encoding E   how i32/i64 values are encoded (default auto: detected per file)`;
+
+interface Args { core: string; modules: string[]; json: boolean; enc: 'auto' | 'leb' | 'fixed' }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { core: '', modules: [], json: false, enc: 'auto' };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i];
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
+      return v;
+    };
+    if (s === '--json') a.json = true;
+    else if (s === '--module' || s === '-m') a.modules.push(val());
+    else if (s.startsWith('--module=')) a.modules.push(s.slice(9));
+    else if (s === '--value-encoding' || s.startsWith('--value-encoding=')) {
+      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : val();
+      if (v !== 'auto' && v !== 'leb' && v !== 'fixed') throw new WasmCoreError('E_ARGUMENT', `--value-encoding must be auto, leb or fixed (got '${v}')`);
+      a.enc = v;
+    } else if (s.startsWith('-')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
+    else if (!a.core) a.core = s;
+    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${s}'`);
+  }
+  if (!a.core) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
+  return a;
+}
+
+export function valueText(v: WasmValue): string {
+  switch (v.type) {
+    case 'missing': return '<missing>';
+    case 'i32': return `${v.value}`;
+    case 'i64': return `${v.value}`;
+    case 'f32': case 'f64': return `${v.value}`;
+  }
+}
+const countOf = (r: RecordedValues): number | null => (r.recorded ? r.values.length : null);
+
+/** The stable JSON shape of `info --json`. */
+export function infoJson(core: CoreDump, resolved: ResolvedModule[], norm: NormalisationReport): unknown {
+  const byModule = new Map(norm.modules.map((m) => [m.moduleIndex, m]));
+  const modFor = (inst: number): WasmModule | undefined => resolved[core.instances[inst]?.moduleIndex ?? -1]?.module;
+  return {
+    file: core.file,
+    executableName: core.executableName ?? null,
+    valueEncoding: core.valueEncoding,
+    frameLayout: core.frameLayout,
+    modules: resolved.map((r) => {
+      const n = byModule.get(r.index);
+      return {
+        index: r.index, name: r.name, path: r.path ?? null, matchedBy: r.matchedBy ?? null,
+        error: r.error?.message ?? null, offsetBase: n?.base ?? null, offsetReason: n?.reason ?? null,
+      };
+    }),
+    instances: core.instances.map((i, index) => ({ index, module: i.moduleIndex, memories: i.memories, globals: i.globals })),
+    instancesSynthesized: core.instancesSynthesized,
+    threads: core.threads.map((t) => ({
+      name: t.name,
+      frames: t.frames.map((f) => {
+        const moduleIndex = core.instances[f.instanceIndex]?.moduleIndex;
+        const mod = modFor(f.instanceIndex);
+        return {
+          index: f.index, instance: f.instanceIndex, module: moduleIndex ?? null,
+          funcIndex: f.funcIndex, funcName: safe(() => mod?.functionName(f.funcIndex)) ?? null,
+          rawCodeOffset: f.rawCodeOffset, codeAddr: f.codeAddr ?? null,
+          offsetBase: moduleIndex !== undefined ? byModule.get(moduleIndex)?.base ?? null : null,
+          locals: countOf(f.locals), stack: countOf(f.stack),
+        };
+      }),
+    })),
+    memories: core.memories.map((m) => ({
+      index: m.index, pages: m.pages, size: m.size, memory64: m.memory64, maxPages: m.maxPages ?? null,
+      segments: m.segments.length, coveredBytes: m.coveredBytes, coveredRanges: m.coveredRanges(),
+    })),
+    globals: core.globals.map((g) => ({
+      index: g.index, type: g.type, mutable: g.mutable,
+      value: g.value ? valueText(g.value) : null, unavailable: g.unavailable ?? null,
+    })),
+    warnings: core.warnings,
+  };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try { return f(); } catch { return undefined; }
+}
+
+const MAX_RANGES = 16;
+
+export function infoText(j: ReturnType<typeof infoJson>): string {
+  const d = j as any; // the shape built by infoJson
+  const out: string[] = [];
+  out.push(`core dump: ${d.file}`);
+  out.push(`executable: ${d.executableName ?? '(unknown: no core section)'}`);
+  out.push(`value encoding: ${d.valueEncoding === 'leb' ? 'LEB128 (spec)' : 'fixed-width little-endian'}; frame layout: ${d.frameLayout}`);
+  out.push('', 'modules:');
+  for (const m of d.modules) {
+    out.push(`  [${m.index}] ${m.name}: ${m.error ? `${m.path ? m.path + ': ' : ''}${m.error}` : `${m.path} (matched by ${m.matchedBy})`}`);
+    if (m.offsetBase) out.push(`      code offsets relative to ${m.offsetBase}: ${m.offsetReason}`);
+    else if (m.offsetReason) out.push(`      code offsets not normalised: ${m.offsetReason}`);
+  }
+  out.push('', `instances:${d.instancesSynthesized ? ' (assumed: no coreinstances section)' : ''}`);
+  for (const i of d.instances) out.push(`  [${i.index}] module ${i.module}, memories [${i.memories.join(', ')}], globals [${i.globals.join(', ')}]`);
+  for (const t of d.threads) {
+    out.push('', `thread '${t.name}': ${t.frames.length} frame${t.frames.length === 1 ? '' : 's'} (youngest first)`);
+    for (const f of t.frames) {
+      const name = f.funcName ? ` ${f.funcName}` : '';
+      const addr = f.codeAddr !== null ? ` -> code ${hex(f.codeAddr)} (${f.offsetBase})` : ' (not normalised)';
+      const vals = (n: number | null, w: string): string => (n === null ? `${w} not recorded` : `${n} ${w}`);
+      out.push(`  #${f.index} instance ${f.instance} func ${f.funcIndex}${name} offset ${hex(f.rawCodeOffset)}${addr}; ${vals(f.locals, 'locals')}, ${vals(f.stack, 'stack values')}`);
+    }
+  }
+  out.push('', 'memories:');
+  if (d.memories.length === 0) out.push('  (none)');
+  for (const m of d.memories) {
+    out.push(`  [${m.index}] ${m.pages} pages (${m.size} bytes${m.memory64 ? ', memory64' : ''}), ${m.segments} segments covering ${m.coveredBytes} bytes`);
+    for (const [s, e] of m.coveredRanges.slice(0, MAX_RANGES)) out.push(`      ${hex(s)}..${hex(e)}`);
+    if (m.coveredRanges.length > MAX_RANGES) out.push(`      ... ${m.coveredRanges.length - MAX_RANGES} more ranges (see --json)`);
+  }
+  out.push('', 'globals:');
+  if (d.globals.length === 0) out.push('  (none)');
+  for (const g of d.globals) out.push(`  [${g.index}] ${g.mutable ? 'mut ' : ''}${g.type} = ${g.value ?? `unavailable (${g.unavailable})`}`);
+  if (d.warnings.length) { out.push('', 'warnings:'); for (const w of d.warnings) out.push(`  ${w}`); }
+  return out.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
+  let a: Args;
+  try { a = parseArgs(argv); } catch (e) {
+    if (e instanceof WasmCoreError) { console.error(`wasm-coredump info: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
+    throw e;
+  }
+  const core = readCoreDump(readFileBytes(a.core), a.core, { valueEncoding: a.enc });
+  const resolved = resolveModules(a.core, core, parseModuleOverrides(a.modules));
+  const mods = new Map<number, WasmModule>();
+  for (const r of resolved) if (r.module) mods.set(r.index, r.module);
+  const norm = normaliseFrames(core, mods);
+  const j = infoJson(core, resolved, norm);
+  console.log(a.json ? JSON.stringify(j, null, 2) : infoText(j));
+  return 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * Node side of module lookup: find the `.wasm` file of every module a core
+ * dump names, next to the core dump or through `--module NAME=PATH`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { WasmCoreError } from '../src/util/errors';
+import { WasmModule } from '../src/wasm/module';
+import { CoreDumpModel } from '../src/coredump/model';
+
+/** Read a whole file; a missing/unreadable file is a typed error naming it. */
+export function readFileBytes(path: string): Uint8Array {
+  try {
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new WasmCoreError('E_NOT_FOUND', 'file not found', { file: path });
+    if (code === 'EISDIR') throw new WasmCoreError('E_ARGUMENT', 'is a directory, not a file', { file: path });
+    throw new WasmCoreError('E_NOT_FOUND', `cannot read file: ${code ?? String(e)}`, { file: path });
+  }
+}
+
+export interface ResolvedModule {
+  index: number;
+  name: string;
+  /** The file that matched (absent when none was found). */
+  path?: string;
+  /** How it matched: 'override', 'exact', 'name.wasm', 'basename', 'executable'. */
+  matchedBy?: string;
+  module?: WasmModule;
+  error?: WasmCoreError;
+  /** Paths tried, in order (for the "not found" message). */
+  tried: string[];
+}
+
+function isFile(p: string): boolean {
+  try { return statSync(p).isFile(); } catch { return false; }
+}
+
+/**
+ * Parse `NAME=PATH` strings (repeated `--module`) into an override map.
+ * A bare PATH (no '=') is keyed '*': it applies to a core dump with one module.
+ */
+export function parseModuleOverrides(specs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of specs) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) out['*'] = s; else out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Find and index the module files of a core dump. Candidates, in order:
+ * an override keyed by the module's name, its basename, or its index; then
+ * next to the core dump: the exact name, name + '.wasm', the basename (and
+ * + '.wasm'); for a single-module dump also the `core` executable name.
+ * A module that is found but malformed carries `error` (never throws).
+ */
+export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}): ResolvedModule[] {
+  const dir = dirname(resolve(coreDumpPath));
+  let names = core.modules;
+  if (names.length === 0) names = [core.executableName ?? '<module 0>'];
+  return names.map((name, index) => {
+    const cands: Array<[string, string]> = [];
+    for (const key of [name, basename(name), String(index)]) if (overrides[key] !== undefined) cands.push([overrides[key], 'override']);
+    if (names.length === 1 && overrides['*'] !== undefined) cands.push([overrides['*'], 'override']);
+    if (cands.length === 0) {
+      const rel = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
+      if (!name.startsWith('<')) {
+        cands.push([rel(name), 'exact'], [rel(name + '.wasm'), 'name.wasm']);
+        cands.push([join(dir, basename(name)), 'basename'], [join(dir, basename(name) + '.wasm'), 'basename']);
+      }
+      if (names.length === 1 && core.executableName && core.executableName !== name) {
+        cands.push([rel(core.executableName), 'executable'], [join(dir, basename(core.executableName)), 'executable']);
+      }
+    }
+    const tried: string[] = [];
+    const res: ResolvedModule = { index, name, tried };
+    for (const [p, how] of cands) {
+      if (tried.includes(p)) continue;
+      tried.push(p);
+      if (how !== 'override' && (!isFile(p) || resolve(p) === resolve(coreDumpPath))) continue;
+      res.path = p;
+      res.matchedBy = how;
+      try {
+        res.module = new WasmModule(readFileBytes(p), p);
+        if (res.module.customSections('corestack').length > 0) {
+          res.error = new WasmCoreError('E_MISMATCH', 'this is a core dump, not the program module', { file: p });
+          res.module = undefined;
+        }
+      } catch (e) {
+        if (!(e instanceof WasmCoreError)) throw e;
+        res.error = e;
+      }
+      return res;
+    }
+    res.error = new WasmCoreError('E_NOT_FOUND',
+      `module ${index} '${name}' not found` + (tried.length ? ` (tried ${tried.join(', ')})` : '') + '; pass --module NAME=PATH');
+    return res;
+  });
+}

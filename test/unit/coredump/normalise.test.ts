@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readCoreDump } from '../../../src/coredump/reader';
+import { normaliseFrames, CallSiteConvention } from '../../../src/coredump/normalise';
+import { CodeOffsetBase } from '../../../src/coredump/model';
+import { WasmModule } from '../../../src/wasm/module';
+import { buildCoreDump, buildModule } from './build';
+
+// func 0: (local i32) i32.const 0; i32.load; drop      -> traps at i32.load
+// func 1: nop; call 0
+// func 2: i32.const 5; drop; call 1
+const modBytes = buildModule([
+  { localDecl: [1, 1, 0x7f], code: [0x41, 0x00, 0x28, 0x02, 0x00, 0x1a, 0x0b] },
+  { code: [0x01, 0x10, 0x00, 0x0b] },
+  { code: [0x41, 0x05, 0x1a, 0x10, 0x01, 0x0b] },
+], ['load_it', 'middle', 'outer']);
+const mod = new WasmModule(modBytes, 'prog.wasm');
+const b = mod.bodies;
+// file offsets of: the load in f0, the call in f1, the call in f2 (and the ends of the calls)
+const sites = [
+  { func: 0, at: b[0].firstInstr + 2, end: b[0].firstInstr + 2 },
+  { func: 1, at: b[1].firstInstr + 1, end: b[1].firstInstr + 3 },
+  { func: 2, at: b[2].firstInstr + 3, end: b[2].firstInstr + 5 },
+];
+
+function rawFor(base: CodeOffsetBase, site: CallSiteConvention, i: number): number {
+  const s = sites[i];
+  const off = i > 0 && site === 'after-call' ? s.end : s.at;
+  const body = b[s.func];
+  if (base === 'body') return off - body.bodyStart;
+  if (base === 'first-instruction') return off - body.firstInstr;
+  return off - (mod.codeSectionStart as number);
+}
+
+for (const base of ['body', 'first-instruction', 'code-section'] as const) {
+  for (const site of ['at-call', 'after-call'] as const) {
+    test(`detects code offsets relative to ${base}, callers ${site}`, () => {
+      const core = readCoreDump(buildCoreDump({
+        threads: [{ name: 'main', frames: sites.map((s, i) => ({ func: s.func, offset: rawFor(base, site, i) })) }],
+      }), 'x.core');
+      const rep = normaliseFrames(core, new Map([[0, mod]]));
+      assert.equal(rep.modules.length, 1);
+      const m = rep.modules[0];
+      assert.equal(m.base, base, m.reason);
+      assert.equal(m.callSite, site, m.reason);
+      assert.equal(m.normalised, 3);
+      assert.equal(rep.unresolvedFrames, 0);
+      // always normalised to the start of the trapping / call instruction, in the code-section address space
+      assert.deepEqual(core.threads[0].frames.map((f) => f.codeAddr), sites.map((s) => s.at - (mod.codeSectionStart as number)));
+      assert.match(m.reason, /3\/3 frames plausible/);
+    });
+  }
+}
+
+test('frames of an unknown module keep codeAddr undefined', () => {
+  const core = readCoreDump(buildCoreDump({ threads: [{ name: 'main', frames: [{ func: 0, offset: 5 }] }] }), 'x.core');
+  const rep = normaliseFrames(core, new Map());
+  assert.equal(core.threads[0].frames[0].codeAddr, undefined);
+  assert.equal(rep.unresolvedFrames, 1);
+  assert.deepEqual(rep.modules, []);
+});
+
+test('a module that matches no frame is reported, not guessed', () => {
+  // every offset lands past the end of every function
+  const core = readCoreDump(buildCoreDump({ threads: [{ name: 'main', frames: [{ func: 0, offset: 500 }, { func: 1, offset: 400 }] }] }), 'x.core');
+  const rep = normaliseFrames(core, new Map([[0, mod]]));
+  assert.equal(rep.modules[0].base, undefined);
+  assert.match(rep.modules[0].reason, /no interpretation/);
+  assert.ok(core.threads[0].frames.every((f) => f.codeAddr === undefined));
+  assert.equal(rep.unresolvedFrames, 2);
+});
+
+test('imported or out-of-range function index: frame left unresolved, others normalised', () => {
+  const core = readCoreDump(buildCoreDump({ threads: [{ name: 'main', frames: [
+    { func: 0, offset: rawFor('body', 'at-call', 0) }, { func: 9, offset: 1 },
+  ] }] }), 'x.core');
+  const rep = normaliseFrames(core, new Map([[0, mod]]));
+  assert.equal(rep.modules[0].base, 'body');
+  assert.equal(core.threads[0].frames[1].codeAddr, undefined);
+  assert.equal(rep.unresolvedFrames, 1);
+});
