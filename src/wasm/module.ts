@@ -3,10 +3,18 @@ import { FormatError } from '../util/errors';
 import { CodeAddr, FileOffset, codeAddr, fileOffset } from '../util/offsets';
 import { SectionHeader, SectionId, indexSections, sectionReader, requireEnd } from './sections';
 import { NameSection, parseNameSection } from './names';
+import { ValType, readValType } from './valtypes';
+import { skipConstExpr } from './instr';
 
-export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | string;
+export type { ValType, HeapType } from './valtypes';
+export { valTypeName, readValType, readHeapType } from './valtypes';
+export { skipConstExpr } from './instr';
 
-export interface FuncType { params: ValType[]; results: ValType[] }
+/**
+ * A type section entry. GC struct/array types have `kind` set and empty
+ * params/results (they are not function types).
+ */
+export interface FuncType { params: ValType[]; results: ValType[]; kind?: 'func' | 'struct' | 'array' }
 
 export interface Import { module: string; field: string; kind: 'func' | 'table' | 'memory' | 'global' | 'tag'; typeIndex?: number }
 
@@ -25,42 +33,10 @@ export interface FunctionBody {
   localRuns: Array<{ count: number; type: ValType }>;
 }
 
-export interface MemoryType { min: number; max?: number; memory64: boolean; shared: boolean }
+export interface MemoryType { min: number; max?: number; memory64: boolean; shared: boolean; /** custom-page-sizes proposal; default 16 (64 KiB) */ pageSizeLog2?: number }
 export interface GlobalType { type: ValType; mutable: boolean }
 
 const MAX_FUNCS = 10_000_000;
-
-export function valTypeName(b: number): ValType {
-  switch (b) {
-    case 0x7f: return 'i32';
-    case 0x7e: return 'i64';
-    case 0x7d: return 'f32';
-    case 0x7c: return 'f64';
-    case 0x7b: return 'v128';
-    case 0x70: return 'funcref';
-    case 0x6f: return 'externref';
-    case 0x69: return 'exnref';
-    case 0x6e: return 'anyref';
-    case 0x6d: return 'eqref';
-    case 0x6c: return 'i31ref';
-    case 0x6b: return 'structref';
-    case 0x6a: return 'arrayref';
-    case 0x71: return 'nullref';
-    case 0x72: return 'nullexternref';
-    case 0x73: return 'nullfuncref';
-    default: return `type(0x${b.toString(16)})`;
-  }
-}
-
-/** Read a value type, including GC reference types `(ref null? ht)`. */
-export function readValType(r: ByteReader): ValType {
-  const b = r.u8();
-  if (b === 0x63 || b === 0x64) {
-    const ht = r.sleb32(); // heap type: negative abstract or type index
-    return `(ref ${b === 0x63 ? 'null ' : ''}${ht >= 0 ? ht : valTypeName(ht & 0x7f)})`;
-  }
-  return valTypeName(b);
-}
 
 /**
  * A Wasm module, indexed lazily: the section headers are read eagerly (cheap),
@@ -70,6 +46,7 @@ export class WasmModule {
   readonly sections: SectionHeader[];
   private _types?: FuncType[];
   private _imports?: Import[];
+  private _funcImports?: Import[];
   private _funcTypeIdx?: number[];
   private _bodies?: FunctionBody[];
   private _names?: NameSection;
@@ -146,11 +123,11 @@ export class WasmModule {
     if (form === 0x5f) { // struct
       const n = r.count('field', 2);
       for (let i = 0; i < n; i++) { this.readStorageType(r); r.u8(); }
-      return { params: [], results: [] };
+      return { params: [], results: [], kind: 'struct' };
     }
     if (form === 0x5e) { // array
       this.readStorageType(r); r.u8();
-      return { params: [], results: [] };
+      return { params: [], results: [], kind: 'array' };
     }
     return r.fail(`unknown type form 0x${form.toString(16)}`, r.pos - 1);
   }
@@ -186,7 +163,12 @@ export class WasmModule {
     return (this._imports = out);
   }
 
-  get importedFunctionCount(): number { return this.imports.filter((i) => i.kind === 'func').length; }
+  /** Imported functions, in function index order. */
+  get functionImports(): Import[] {
+    return (this._funcImports ??= this.imports.filter((i) => i.kind === 'func'));
+  }
+
+  get importedFunctionCount(): number { return this.functionImports.length; }
   get importedGlobalCount(): number { return this.imports.filter((i) => i.kind === 'global').length; }
   get importedMemoryCount(): number { return this.imports.filter((i) => i.kind === 'memory').length; }
 
@@ -208,7 +190,8 @@ export class WasmModule {
   funcType(index: number): FuncType | undefined {
     const nImp = this.importedFunctionCount;
     let ti: number | undefined;
-    if (index < nImp) ti = this.imports.filter((i) => i.kind === 'func')[index].typeIndex;
+    if (index < 0) return undefined;
+    if (index < nImp) ti = this.functionImports[index].typeIndex;
     else ti = this.functionTypeIndices[index - nImp];
     return ti === undefined ? undefined : this.types[ti];
   }
@@ -304,7 +287,7 @@ export class WasmModule {
   functionName(index: number): string | undefined {
     const n = this.names.functions.get(index);
     if (n !== undefined) return n;
-    const imp = index < this.importedFunctionCount ? this.imports.filter((i) => i.kind === 'func')[index] : undefined;
+    const imp = index >= 0 && index < this.importedFunctionCount ? this.functionImports[index] : undefined;
     if (imp) return `${imp.module}.${imp.field}`;
     return undefined;
   }
@@ -379,34 +362,19 @@ export class WasmModule {
 export function readLimits(r: ByteReader): MemoryType {
   const at = r.pos;
   const flags = r.u8();
-  if (flags > 7) r.fail(`bad limits flags 0x${flags.toString(16)}`, at);
+  if (flags > 15) r.fail(`bad limits flags 0x${flags.toString(16)}`, at);
   const memory64 = (flags & 4) !== 0;
   const shared = (flags & 2) !== 0;
   const min = memory64 ? Number(r.uleb64()) : r.uleb32();
   const max = flags & 1 ? (memory64 ? Number(r.uleb64()) : r.uleb32()) : undefined;
-  return { min, max, memory64, shared };
-}
-
-/** Skip a constant expression up to and including its `end` (0x0B). */
-export function skipConstExpr(r: ByteReader): void {
-  for (let guard = 0; guard < 100_000; guard++) {
-    const op = r.u8();
-    switch (op) {
-      case 0x0b: return;
-      case 0x41: r.sleb32(); break;
-      case 0x42: r.sleb64(); break;
-      case 0x43: r.skip(4); break;
-      case 0x44: r.skip(8); break;
-      case 0x23: r.uleb32(); break; // global.get
-      case 0xd0: r.sleb32(); break; // ref.null ht
-      case 0xd2: r.uleb32(); break; // ref.func
-      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break; // extended const
-      case 0xfd: { const sub = r.uleb32(); if (sub !== 12) r.fail(`unsupported SIMD op ${sub} in constant expression`); r.skip(16); break; }
-      case 0xfb: { r.uleb32(); r.uleb32(); break; } // GC const ops (approximate)
-      default: r.fail(`unsupported opcode 0x${op.toString(16)} in constant expression`, r.pos - 1);
-    }
+  const out: MemoryType = { min, max, memory64, shared };
+  if (flags & 8) {
+    const pAt = r.pos;
+    const p = r.uleb32();
+    if (p > 16) r.fail(`bad page size log2 ${p}`, pAt);
+    out.pageSizeLog2 = p;
   }
-  r.fail('constant expression too long');
+  return out;
 }
 
 /** Convenience: parse a module from bytes. */
