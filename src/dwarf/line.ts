@@ -1,0 +1,275 @@
+import { ByteReader } from '../util/reader';
+import * as C from './constants';
+import { DwarfSections } from './sections';
+import { readForm, readOffset, readAddress, FormContext } from './form';
+import type { Unit } from './unit';
+
+export interface LineFile {
+  /** Name as written in the table (may be relative). */
+  name: string;
+  dirIndex: number;
+  /** Directory + name joined (relative to comp_dir when the directory is relative). */
+  path: string;
+  md5?: Uint8Array;
+  /** DW_LNCT_LLVM_source (embedded source text), when present. */
+  source?: string;
+}
+
+export interface LineSequence {
+  begin: number;
+  /** Address one past the sequence (the end_sequence row's address). */
+  end: number;
+  /** Row index range [firstRow, lastRow) in the program's row arrays; lastRow-1 is the end_sequence row. */
+  firstRow: number;
+  lastRow: number;
+}
+
+export interface LineRow { address: number; file: number; line: number; column: number; isStmt: boolean; endSequence: boolean }
+
+/**
+ * A decoded line program. Rows are kept in typed arrays (struct of arrays)
+ * to stay small; sequences are sorted by start address.
+ */
+export class LineProgram {
+  version = 0;
+  files: LineFile[] = [];
+  dirs: string[] = [];
+  /** In DWARF 5 file indexes start at 0; before, at 1. */
+  fileBase = 1;
+  sequences: LineSequence[] = [];
+  addr!: Float64Array;
+  file!: Uint32Array;
+  line!: Uint32Array;
+  column!: Uint32Array;
+  /** bit 0: is_stmt, bit 1: end_sequence, bit 2: prologue_end */
+  flags!: Uint8Array;
+
+  get rowCount(): number { return this.addr.length; }
+  row(i: number): LineRow {
+    return { address: this.addr[i], file: this.file[i], line: this.line[i], column: this.column[i], isStmt: (this.flags[i] & 1) !== 0, endSequence: (this.flags[i] & 2) !== 0 };
+  }
+
+  /** File entry for a file number as used in rows and DW_AT_decl_file/call_file. */
+  fileEntry(n: number): LineFile | undefined {
+    const i = n - this.fileBase;
+    return i >= 0 && i < this.files.length ? this.files[i] : undefined;
+  }
+
+  /**
+   * Row index describing `addr` as llvm-symbolizer picks it: the sequence is
+   * the first (by end address, sequences sorted by start) whose end is past
+   * `addr` and that contains it; the row is the last one at or before `addr`.
+   * -1 if no sequence covers the address.
+   */
+  lookup(addr: number): number {
+    const seqs = this.sequences;
+    let lo = 0, hi = seqs.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (seqs[mid].end <= addr) lo = mid + 1; else hi = mid; }
+    // sequences are sorted by begin; scan forward for one that contains addr (handles overlap from discarded code)
+    for (let i = lo; i < seqs.length && i < lo + 64; i++) {
+      const s = seqs[i];
+      if (s.begin <= addr && addr < s.end) return this.rowInSequence(s, addr);
+      if (s.begin > addr) break;
+    }
+    return -1;
+  }
+
+  private rowInSequence(s: LineSequence, addr: number): number {
+    // upper_bound over rows [firstRow+1, lastRow-1) then -1
+    let lo = s.firstRow + 1, hi = s.lastRow - 1;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.addr[mid] <= addr) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
+}
+
+const MAX_ROWS = 50_000_000;
+
+interface Fmt { type: number; form: number }
+
+function lineFormCtx(version: number, addressSize: number, offsetSize: number, unit: Unit | undefined, secs: DwarfSections): FormContext {
+  return {
+    version, addressSize, offsetSize, offset: 0, dieSection: '.debug_info',
+    readString(form: number, v: number): string {
+      if (form === C.DW_FORM_line_strp) return secs.reader('.debug_line_str', v).cstr();
+      if (form === C.DW_FORM_strp) return secs.reader('.debug_str', v).cstr();
+      if (unit) return unit.readString(form, v);
+      throw new Error(`string form ${C.formName(form)} needs a unit`);
+    },
+    readAddrIndex(i: number): number { if (unit) return unit.readAddrIndex(i); throw new Error('addrx needs a unit'); },
+  };
+}
+
+function joinPath(dir: string, name: string): string {
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || dir === '') return name;
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : dir + sep + name;
+}
+
+/** Parse the line program at a section-relative `.debug_line` offset. `unit` supplies comp_dir, address size and string bases. */
+export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Unit): LineProgram {
+  const r = secs.reader('.debug_line', offset);
+  const at = r.pos;
+  let len = r.u32(), offsetSize = 4;
+  if (len === 0xffffffff) { len = r.u64n(); offsetSize = 8; }
+  if (len > r.remaining) r.fail(`line program length 0x${len.toString(16)} runs past the end of .debug_line`, at);
+  const pr = r.window(r.pos, r.pos + len);
+  const lp = new LineProgram();
+  const version = pr.u16();
+  if (version < 2 || version > 5) pr.fail(`unsupported line table version ${version}`, pr.pos - 2);
+  lp.version = version;
+  let addressSize = unit?.addressSize ?? 4;
+  if (version >= 5) { addressSize = pr.u8(); pr.u8(); }
+  const headerLen = readOffset(pr, offsetSize);
+  const progStart = pr.pos + headerLen;
+  if (progStart > pr.end) pr.fail('line program header_length runs past the end of the program');
+  const minInst = pr.u8();
+  const maxOps = version >= 4 ? pr.u8() : 1;
+  const defaultIsStmt = pr.u8() !== 0;
+  const lineBase = (pr.u8() << 24) >> 24;
+  const lineRange = pr.u8();
+  const opcodeBase = pr.u8();
+  const stdLens: number[] = [0];
+  for (let i = 1; i < opcodeBase; i++) stdLens.push(pr.u8());
+  void maxOps;
+  const compDir = unit?.compDir ?? '';
+  const ctx = lineFormCtx(version, addressSize, offsetSize, unit, secs);
+  if (version >= 5) {
+    lp.fileBase = 0;
+    const dirFmt = readFormats(pr);
+    const nd = pr.count('directory', 1, 1_000_000);
+    for (let i = 0; i < nd; i++) {
+      const e = readEntry(pr, dirFmt, ctx);
+      lp.dirs.push(e.path ?? '');
+    }
+    const fileFmt = readFormats(pr);
+    const nf = pr.count('file', 1, 10_000_000);
+    for (let i = 0; i < nf; i++) {
+      const e = readEntry(pr, fileFmt, ctx);
+      const dirIndex = e.dir ?? 0;
+      const name = e.path ?? '';
+      let dir = lp.dirs[dirIndex] ?? '';
+      if (dirIndex !== 0 || dir === '') dir = dir === '' ? compDir : joinPath(dirIndex === 0 ? '' : compDir, dir);
+      lp.files.push({ name, dirIndex, path: joinPath(dir, name), md5: e.md5, source: e.source });
+    }
+  } else {
+    lp.dirs.push(compDir);
+    for (;;) { const d = pr.cstr(); if (d === '') break; lp.dirs.push(d); }
+    for (;;) {
+      const name = pr.cstr();
+      if (name === '') break;
+      const dirIndex = pr.ulebN(); pr.ulebN(); pr.ulebN();
+      lp.files.push({ name, dirIndex, path: joinPath(dirPath(lp.dirs, dirIndex, compDir), name) });
+    }
+  }
+  pr.seek(progStart);
+  runProgram(pr, lp, { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir });
+  return lp;
+}
+
+function dirPath(dirs: string[], i: number, compDir: string): string {
+  if (i === 0) return compDir;
+  const d = dirs[i] ?? '';
+  return joinPath(compDir, d);
+}
+
+function readFormats(r: ByteReader): Fmt[] {
+  const n = r.u8();
+  const out: Fmt[] = [];
+  for (let i = 0; i < n; i++) out.push({ type: r.ulebN(), form: r.ulebN() });
+  return out;
+}
+
+function readEntry(r: ByteReader, fmts: Fmt[], ctx: FormContext): { path?: string; dir?: number; md5?: Uint8Array; source?: string } {
+  const e: { path?: string; dir?: number; md5?: Uint8Array; source?: string } = {};
+  for (const f of fmts) {
+    const v = readForm(r, f.form, ctx);
+    switch (f.type) {
+      case C.DW_LNCT_path: if (v.kind === 'string') e.path = v.value; break;
+      case C.DW_LNCT_directory_index: if (v.kind === 'const') e.dir = Number(v.value); break;
+      case C.DW_LNCT_MD5: if (v.kind === 'data16') e.md5 = v.bytes; break;
+      case C.DW_LNCT_LLVM_source: if (v.kind === 'string') e.source = v.value; break;
+      default: break;
+    }
+  }
+  return e;
+}
+
+interface Params { minInst: number; defaultIsStmt: boolean; lineBase: number; lineRange: number; opcodeBase: number; stdLens: number[]; addressSize: number; compDir: string }
+
+function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
+  let cap = 1024, n = 0;
+  let A = new Float64Array(cap), F = new Uint32Array(cap), L = new Uint32Array(cap), Co = new Uint32Array(cap), Fl = new Uint8Array(cap);
+  const grow = (): void => {
+    cap *= 2;
+    const a = new Float64Array(cap); a.set(A); A = a;
+    const f = new Uint32Array(cap); f.set(F); F = f;
+    const l = new Uint32Array(cap); l.set(L); L = l;
+    const c = new Uint32Array(cap); c.set(Co); Co = c;
+    const g = new Uint8Array(cap); g.set(Fl); Fl = g;
+  };
+  let address = 0, file = 1, line = 1, column = 0, isStmt = p.defaultIsStmt, prologueEnd = false;
+  let seqStart = 0;
+  const seqs: LineSequence[] = [];
+  const reset = (): void => { address = 0; file = 1; line = 1; column = 0; isStmt = p.defaultIsStmt; prologueEnd = false; };
+  const emit = (end: boolean): void => {
+    if (n >= MAX_ROWS) r.fail(`more than ${MAX_ROWS} line rows`, r.pos, 'E_LIMIT');
+    if (n === cap) grow();
+    A[n] = address; F[n] = file; L[n] = line; Co[n] = column; Fl[n] = (isStmt ? 1 : 0) | (end ? 2 : 0) | (prologueEnd ? 4 : 0);
+    n++;
+    if (end) {
+      const begin = A[seqStart];
+      // empty sequences and sequences of discarded code (tombstone start) are dropped, as LLVM does
+      const max = 2 ** (p.addressSize * 8);
+      if (address > begin && begin < max - 2) seqs.push({ begin, end: address, firstRow: seqStart, lastRow: n });
+      seqStart = n;
+      reset();
+    }
+    prologueEnd = false;
+  };
+  const lr = p.lineRange || 1;
+  while (!r.atEnd) {
+    const op = r.u8();
+    if (op >= p.opcodeBase) {
+      const adj = op - p.opcodeBase;
+      address += Math.floor(adj / lr) * p.minInst;
+      line += p.lineBase + (adj % lr);
+      emit(false);
+    } else if (op === 0) {
+      const len = r.ulebN();
+      const at = r.pos;
+      if (len === 0 || len > r.remaining) r.fail(`bad extended opcode length ${len}`, at);
+      const sub = r.u8();
+      switch (sub) {
+        case C.DW_LNE_end_sequence: emit(true); break;
+        case C.DW_LNE_set_address: address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
+        case C.DW_LNE_define_file: {
+          const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
+          lp.files.push({ name, dirIndex, path: joinPath(dirPath(lp.dirs, dirIndex, p.compDir), name) });
+          break;
+        }
+        default: break; // set_discriminator and vendor opcodes: skipped by length
+      }
+      r.pos = at + len;
+    } else {
+      switch (op) {
+        case C.DW_LNS_copy: emit(false); break;
+        case C.DW_LNS_advance_pc: address += r.ulebN() * p.minInst; break;
+        case C.DW_LNS_advance_line: line += r.slebN(); break;
+        case C.DW_LNS_set_file: file = r.ulebN(); break;
+        case C.DW_LNS_set_column: column = r.ulebN(); break;
+        case C.DW_LNS_negate_stmt: isStmt = !isStmt; break;
+        case C.DW_LNS_set_basic_block: break;
+        case C.DW_LNS_const_add_pc: address += Math.floor((255 - p.opcodeBase) / lr) * p.minInst; break;
+        case C.DW_LNS_fixed_advance_pc: address += r.u16(); break;
+        case C.DW_LNS_set_prologue_end: prologueEnd = true; break;
+        case C.DW_LNS_set_epilogue_begin: break;
+        case C.DW_LNS_set_isa: r.ulebN(); break;
+        default: for (let i = 0; i < (p.stdLens[op] ?? 0); i++) r.ulebN(); break;
+      }
+      if (line < 0) line = 0;
+    }
+  }
+  lp.addr = A.subarray(0, n); lp.file = F.subarray(0, n); lp.line = L.subarray(0, n); lp.column = Co.subarray(0, n); lp.flags = Fl.subarray(0, n);
+  seqs.sort((a, b) => a.begin - b.begin);
+  lp.sequences = seqs;
+}

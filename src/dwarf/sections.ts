@@ -1,0 +1,84 @@
+import { ByteReader } from '../util/reader';
+import { FormatError } from '../util/errors';
+import type { WasmModule } from '../wasm/module';
+
+/** One `.debug_*` section: a window (no copy) into the bytes of the file that holds it. */
+export interface DwarfSection {
+  /** Section name as in the file, e.g. '.debug_info' or '.debug_info.dwo'. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** File the section lives in (for error messages). */
+  readonly file: string;
+  /** Absolute file offset of the section content (section-relative offset 0). */
+  readonly base: number;
+  readonly size: number;
+}
+
+export const DWARF_SECTION_NAMES = [
+  '.debug_info', '.debug_types', '.debug_abbrev', '.debug_str', '.debug_line_str', '.debug_str_offsets',
+  '.debug_addr', '.debug_ranges', '.debug_rnglists', '.debug_aranges', '.debug_loc', '.debug_loclists',
+  '.debug_line', '.debug_frame', '.debug_names', '.debug_pubnames', '.debug_pubtypes', '.debug_macro', '.debug_macinfo',
+  '.debug_cu_index', '.debug_tu_index',
+  '.debug_info.dwo', '.debug_types.dwo', '.debug_abbrev.dwo', '.debug_str.dwo', '.debug_str_offsets.dwo',
+  '.debug_line.dwo', '.debug_loc.dwo', '.debug_loclists.dwo', '.debug_rnglists.dwo', '.debug_macro.dwo',
+] as const;
+
+/**
+ * The DWARF sections of one file. Offsets handed to `reader()` are
+ * section-relative (as inside DWARF); readers report absolute file offsets
+ * in errors, with the section name.
+ */
+export class DwarfSections {
+  private readonly map = new Map<string, DwarfSection>();
+  /** Split-DWARF package (`.dwp`) or `.dwo` sections belonging to this file's skeleton units. */
+  split?: DwarfSections;
+
+  constructor(readonly file: string, sections: Iterable<DwarfSection> = []) {
+    for (const s of sections) if (!this.map.has(s.name)) this.map.set(s.name, s);
+  }
+
+  /** The `.debug_*` custom sections of a Wasm module (or of a separate debug file / `.dwp`, also Wasm containers). */
+  static fromModule(m: WasmModule): DwarfSections {
+    const out: DwarfSection[] = [];
+    for (const s of m.sections) {
+      if (s.customName !== undefined && s.customName.startsWith('.debug_')) {
+        out.push({ name: s.customName, bytes: m.bytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart });
+      }
+    }
+    return new DwarfSections(m.file, out);
+  }
+
+  /** Sections from raw, section-sized buffers (tests, generators). */
+  static fromBuffers(file: string, buffers: Record<string, Uint8Array>): DwarfSections {
+    const out: DwarfSection[] = [];
+    for (const [name, b] of Object.entries(buffers)) out.push({ name, bytes: b, file, base: 0, size: b.length });
+    return new DwarfSections(file, out);
+  }
+
+  get(name: string): DwarfSection | undefined { return this.map.get(name); }
+  has(name: string): boolean { return this.map.has(name); }
+  get names(): string[] { return [...this.map.keys()]; }
+  /** True if there is anything to symbolize with (.debug_info or .debug_line). */
+  get hasDebugInfo(): boolean { return this.map.has('.debug_info') || this.map.has('.debug_line'); }
+
+  /** A reader over the whole section, positioned at section-relative `offset`. Throws if the section is absent or offset outside. */
+  reader(name: string, offset = 0): ByteReader {
+    const s = this.map.get(name);
+    if (!s) throw new FormatError(`section ${name} is missing`, { file: this.file, section: name }, 'E_NOT_FOUND');
+    const r = new ByteReader(s.bytes, s.file, name, s.base, s.base + s.size);
+    if (offset < 0 || offset > s.size) r.fail(`offset 0x${offset.toString(16)} outside ${name} (size 0x${s.size.toString(16)})`, s.base);
+    r.pos = s.base + offset;
+    return r;
+  }
+
+  /** Section-relative offset of a reader position in section `name`. */
+  rel(name: string, absPos: number): number { return absPos - (this.map.get(name)?.base ?? 0); }
+
+  /** A sub-window of a section (e.g. a `.dwp` contribution), as its own section object. */
+  static slice(s: DwarfSection, offset: number, size: number): DwarfSection {
+    if (offset < 0 || size < 0 || offset + size > s.size) {
+      throw new FormatError(`contribution [0x${offset.toString(16)}, +0x${size.toString(16)}) outside ${s.name}`, { file: s.file, section: s.name, offset: s.base + offset });
+    }
+    return { name: s.name, bytes: s.bytes, file: s.file, base: s.base + offset, size };
+  }
+}

@@ -1,0 +1,308 @@
+import { ByteReader } from '../util/reader';
+import * as C from './constants';
+import { AbbrevTable } from './abbrev';
+import { Die } from './die';
+import { AttrValue, FormContext, readOffset, skipForm, msg } from './form';
+import type { Dwarf } from './dwarf';
+import { AddrRange, readRangeList, rnglistxOffset } from './ranges';
+import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
+import type { LineProgram } from './line';
+
+export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
+
+export interface UnitHeader {
+  /** Section-relative offset of the unit header. */
+  offset: number;
+  /** Section-relative offset one past the unit. */
+  end: number;
+  version: number;
+  unitType: number;
+  addressSize: number;
+  offsetSize: number;
+  abbrevOffset: number;
+  /** Section-relative offset of the first DIE. */
+  dieStart: number;
+  typeSignature?: bigint;
+  /** Section-relative offset of the type DIE (type units). */
+  typeOffset?: number;
+  dwoId?: bigint;
+}
+
+const MAX_DEPTH = 2000;
+
+/** Read a unit header at section-relative `offset` of `section`. */
+export function readUnitHeader(dw: Dwarf, section: string, offset: number): UnitHeader {
+  const r = dw.sections.reader(section, offset);
+  const at = r.pos;
+  let len = r.u32();
+  let offsetSize = 4;
+  if (len === 0xffffffff) { len = r.u64n(); offsetSize = 8; } else if (len >= 0xfffffff0) r.fail(`reserved unit length 0x${len.toString(16)}`, at);
+  const contentStart = r.pos;
+  if (len > r.end - contentStart) r.fail(`unit length 0x${len.toString(16)} runs past the end of ${section}`, at);
+  const end = dw.sections.rel(section, contentStart + len);
+  const ur = r.window(contentStart, contentStart + len);
+  const version = ur.u16();
+  if (version < 2 || version > 5) ur.fail(`unsupported DWARF version ${version}`, contentStart);
+  let unitType: number = section.startsWith('.debug_types') ? C.DW_UT_type : C.DW_UT_compile;
+  let addressSize: number, abbrevOffset: number;
+  const h: Partial<UnitHeader> = {};
+  if (version >= 5) {
+    unitType = ur.u8();
+    addressSize = ur.u8();
+    abbrevOffset = readOffset(ur, offsetSize);
+    if (unitType === C.DW_UT_skeleton || unitType === C.DW_UT_split_compile) h.dwoId = ur.u64();
+    else if (unitType === C.DW_UT_type || unitType === C.DW_UT_split_type) { h.typeSignature = ur.u64(); h.typeOffset = offset + readOffset(ur, offsetSize); }
+    else if (unitType < 1 || unitType > 6) ur.fail(`unknown unit type 0x${unitType.toString(16)}`, contentStart + 2);
+  } else {
+    abbrevOffset = readOffset(ur, offsetSize);
+    addressSize = ur.u8();
+    if (unitType === C.DW_UT_type) { h.typeSignature = ur.u64(); h.typeOffset = offset + readOffset(ur, offsetSize); }
+  }
+  if (addressSize !== 4 && addressSize !== 8 && addressSize !== 2 && addressSize !== 1) ur.fail(`unsupported address size ${addressSize}`, contentStart);
+  return { offset, end, version, unitType, addressSize, offsetSize, abbrevOffset, dieStart: dw.sections.rel(section, ur.pos), ...h };
+}
+
+/**
+ * A compile/type/partial/skeleton unit. The header is read eagerly; the
+ * root DIE, the DIE tree, the abbreviations and the line program are
+ * parsed on first use and cached. Parse errors become `diagnostics`
+ * (the DIEs read before the error are kept), never exceptions.
+ */
+export class Unit implements FormContext {
+  readonly diagnostics: string[] = [];
+  private _abbrevs?: AbbrevTable;
+  private _root?: Die | null;
+  private _dies?: Die[];
+  private _line?: LineProgram | null;
+  /** Set for split units: the skeleton unit that owns addresses and the line table. */
+  skeleton?: Unit;
+  /** @internal cached split unit for skeletons */
+  _dwo?: Unit | null;
+  private _bases?: { str?: number; addr?: number; rng?: number; loc?: number; low: number };
+
+  constructor(readonly dwarf: Dwarf, readonly dieSection: string, readonly header: UnitHeader) {}
+
+  get offset(): number { return this.header.offset; }
+  get end(): number { return this.header.end; }
+  get version(): number { return this.header.version; }
+  get addressSize(): number { return this.header.addressSize; }
+  get offsetSize(): number { return this.header.offsetSize; }
+  get unitType(): number { return this.header.unitType; }
+  get kind(): UnitKind { return (['compile', 'type', 'partial', 'skeleton', 'split_compile', 'split_type'] as const)[this.unitType - 1] ?? 'compile'; }
+  get isDwo(): boolean { return this.dieSection.endsWith('.dwo'); }
+
+  diagnostic(s: string): void { if (this.diagnostics.length < 100) this.diagnostics.push(s); this.dwarf.diagnostic(s); }
+
+  get abbrevs(): AbbrevTable {
+    return (this._abbrevs ??= this.dwarf.abbrevTable(this.header.abbrevOffset, this.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev'));
+  }
+
+  /** @internal a reader over the unit positioned at an absolute position */
+  readerAt(absPos: number): ByteReader {
+    const r = this.dwarf.sections.reader(this.dieSection, this.header.offset);
+    const s = this.dwarf.sections.get(this.dieSection)!;
+    const ur = r.window(r.pos, s.base + this.header.end);
+    ur.pos = absPos;
+    return ur;
+  }
+
+  private readDieAt(r: ByteReader): Die | null {
+    const at = r.pos;
+    const code = r.ulebN();
+    if (code === 0) return null;
+    const ab = this.abbrevs.get(code);
+    if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
+    const die = new Die(this, this.dwarf.sections.rel(this.dieSection, at), ab, r.pos);
+    for (const s of ab.attrs) skipForm(r, s.form, this);
+    return die;
+  }
+
+  /** The unit DIE (compile_unit, type_unit, ...), parsed alone (cheap). Undefined if it cannot be read. */
+  root(): Die | undefined {
+    if (this._root !== undefined) return this._root ?? undefined;
+    try {
+      const s = this.dwarf.sections.get(this.dieSection)!;
+      const r = this.readerAt(s.base + this.header.dieStart);
+      this._root = this.readDieAt(r);
+    } catch (e) {
+      this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)}`);
+      this._root = null;
+    }
+    return this._root ?? undefined;
+  }
+
+  /** Parse the whole DIE tree of this unit (once). Stops at the first error, keeping what was read. */
+  parseTree(): Die[] {
+    if (this._dies) return this._dies;
+    const dies: Die[] = [];
+    this._dies = dies;
+    const root = this.root();
+    if (!root) return dies;
+    const s = this.dwarf.sections.get(this.dieSection)!;
+    const r = this.readerAt(s.base + this.header.dieStart);
+    try {
+      this.readDieAt(r); // the root again, to advance
+      dies.push(root);
+      root._children = [];
+      if (!root.hasChildren) return dies;
+      const stack: Die[] = [root];
+      while (stack.length > 0 && !r.atEnd) {
+        const d = this.readDieAt(r);
+        const parent = stack[stack.length - 1];
+        if (d === null) { stack.pop(); continue; }
+        d.parent = parent;
+        parent._children!.push(d);
+        dies.push(d);
+        d._children = [];
+        if (d.hasChildren) {
+          if (stack.length >= MAX_DEPTH) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
+          stack.push(d);
+        }
+      }
+    } catch (e) {
+      this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
+    }
+    for (const d of dies) d._children ??= [];
+    return dies;
+  }
+
+  /** The DIE at a section-relative offset in this unit (binary search over the parsed tree). */
+  dieAt(offset: number): Die | undefined {
+    const dies = this.parseTree();
+    let lo = 0, hi = dies.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const o = dies[mid].offset;
+      if (o === offset) return dies[mid];
+      if (o < offset) lo = mid + 1; else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** The type DIE of a type unit. */
+  typeDie(): Die | undefined { return this.header.typeOffset !== undefined ? this.dieAt(this.header.typeOffset) : undefined; }
+
+  private get bases(): { str?: number; addr?: number; rng?: number; loc?: number; low: number } {
+    if (this._bases) return this._bases;
+    const b: { str?: number; addr?: number; rng?: number; loc?: number; low: number } = { low: 0 };
+    this._bases = b; // set first: reading attributes below must not recurse
+    const root = this.root();
+    const sec = (at: number): number | undefined => { const v = root?.attr(at); return v?.kind === 'secOffset' || v?.kind === 'const' ? Number(v.value) : undefined; };
+    b.str = sec(C.DW_AT_str_offsets_base);
+    b.addr = sec(C.DW_AT_addr_base) ?? sec(C.DW_AT_GNU_addr_base);
+    b.rng = sec(C.DW_AT_rnglists_base) ?? sec(C.DW_AT_GNU_ranges_base);
+    b.loc = sec(C.DW_AT_loclists_base);
+    const low = root?.attr(C.DW_AT_low_pc);
+    if (low?.kind === 'addr') b.low = low.value;
+    if (this.skeleton) {
+      const sb = this.skeleton.bases;
+      b.addr ??= sb.addr;
+      if (this.version < 5) b.rng = sb.rng;
+      if (low === undefined) b.low = sb.low;
+    }
+    if (b.str === undefined && this.isDwo) b.str = this.version >= 5 ? 2 * this.offsetSize : 0;
+    return b;
+  }
+
+  /** Base address for range/location lists (the unit's DW_AT_low_pc, 0 if absent). */
+  get baseAddress(): number { return this.bases.low; }
+  get addrBase(): number | undefined { return this.bases.addr; }
+  get rnglistsBase(): number | undefined { return this.bases.rng; }
+  get loclistsBase(): number | undefined { return this.bases.loc; }
+  get strOffsetsBase(): number | undefined { return this.bases.str; }
+
+  readString(form: number, value: number): string {
+    const secs = this.dwarf.sections;
+    switch (form) {
+      case C.DW_FORM_strp: return secs.reader(this.isDwo ? '.debug_str.dwo' : '.debug_str', value).cstr();
+      case C.DW_FORM_line_strp: return secs.reader('.debug_line_str', value).cstr();
+      case C.DW_FORM_strx: case C.DW_FORM_strx1: case C.DW_FORM_strx2: case C.DW_FORM_strx3: case C.DW_FORM_strx4: case C.DW_FORM_GNU_str_index: {
+        const base = this.strOffsetsBase ?? (this.version >= 5 ? 2 * this.offsetSize : 0);
+        const name = this.isDwo ? '.debug_str_offsets.dwo' : '.debug_str_offsets';
+        const r = secs.reader(name, base + value * this.offsetSize);
+        const off = readOffset(r, this.offsetSize);
+        return secs.reader(this.isDwo ? '.debug_str.dwo' : '.debug_str', off).cstr();
+      }
+      default: throw new Error(`string form ${C.formName(form)} (supplementary file) is not supported`);
+    }
+  }
+
+  readAddrIndex(index: number): number {
+    const base = this.addrBase ?? 8;
+    const dw = this.skeleton ? this.skeleton.dwarf : this.dwarf;
+    const r = dw.sections.reader('.debug_addr', base + index * this.addressSize);
+    return this.addressSize === 8 ? r.u64n() : r.u32();
+  }
+
+  /** Follow a reference value to its DIE (within this unit, another unit, or a type unit). Undefined if it cannot be resolved. */
+  resolveRef(v: AttrValue): Die | undefined {
+    if (v.kind === 'ref') {
+      if (v.section === this.dieSection && v.offset >= this.offset && v.offset < this.end) return this.dieAt(v.offset);
+      return this.dwarf.dieAtOffset(v.section, v.offset);
+    }
+    if (v.kind === 'refSig8') return this.dwarf.typeUnit(v.signature)?.typeDie();
+    return undefined;
+  }
+
+  /** Section-relative location list offset for a location attribute value (undefined for expressions). */
+  locListOffset(v: AttrValue | undefined): number | undefined {
+    if (!v) return undefined;
+    if (v.kind === 'secOffset') return this.isDwo && this.version >= 5 ? v.value + (this.loclistsBase ?? 0) : v.value;
+    if (v.kind === 'const' && this.version < 4 && (v.size === 4 || v.size === 8)) return Number(v.value);
+    if (v.kind === 'loclistx') {
+      try { return loclistxOffset(this, v.index); } catch (e) { this.diagnostic(msg(e)); return undefined; }
+    }
+    return undefined;
+  }
+
+  /** Parse the location list at a section-relative offset (`.debug_loc` for v2-4, `.debug_loclists` for v5). */
+  locationList(offset: number): LocListEntry[] | undefined {
+    try { return readLocationList(this, offset); } catch (e) { this.diagnostic(msg(e)); return undefined; }
+  }
+
+  /** Address ranges of a DIE (low_pc/high_pc or DW_AT_ranges); empty when absent or unreadable (diagnostic recorded). */
+  dieRanges(die: Die): AddrRange[] {
+    try {
+      const low = die.attr(C.DW_AT_low_pc);
+      const rv = die.attr(C.DW_AT_ranges);
+      if (rv) {
+        let off: number | undefined;
+        if (rv.kind === 'rnglistx') off = rnglistxOffset(this, rv.index);
+        else if (rv.kind === 'secOffset' || rv.kind === 'const') {
+          off = Number(rv.value);
+          // DWARF 4 split units (GNU) and DWARF 5 dwo units: offsets are relative to the ranges base.
+          if (this.skeleton && this.version < 5) off += this.rnglistsBase ?? 0;
+          else if (this.isDwo && this.version >= 5) off += this.rnglistsBase ?? 0;
+        }
+        if (off === undefined) return [];
+        return readRangeList(this, off);
+      }
+      if (low?.kind !== 'addr') return [];
+      const high = die.attr(C.DW_AT_high_pc);
+      let end: number | undefined;
+      if (high?.kind === 'addr') end = high.value;
+      else if (high?.kind === 'const') end = low.value + Number(high.value);
+      if (end === undefined || end <= low.value) return [];
+      return [{ begin: low.value, end }];
+    } catch (e) {
+      this.diagnostic(`ranges of DIE 0x${die.offset.toString(16)}: ${msg(e)}`);
+      return [];
+    }
+  }
+
+  /** The unit's line program (DW_AT_stmt_list), parsed once; undefined if absent or unreadable. */
+  lineProgram(): LineProgram | undefined {
+    if (this._line !== undefined) return this._line ?? undefined;
+    this._line = null;
+    const owner = this.skeleton ?? this;
+    const v = owner.root()?.attr(C.DW_AT_stmt_list);
+    if (v && (v.kind === 'secOffset' || v.kind === 'const')) {
+      this._line = owner.dwarf.lineProgram(Number(v.value), owner) ?? null;
+    }
+    return this._line ?? undefined;
+  }
+
+  get language(): number | undefined { return this.root()?.udata(C.DW_AT_language); }
+  get name(): string | undefined { return this.root()?.name; }
+  get compDir(): string | undefined { return (this.skeleton ?? this).root()?.str(C.DW_AT_comp_dir) ?? this.root()?.str(C.DW_AT_comp_dir); }
+}
