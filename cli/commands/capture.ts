@@ -1,0 +1,128 @@
+/**
+ * `wasm-coredump capture`: run a program under V8 and write a standard core
+ * dump when a Wasm trap happens.
+ *   capture [options] PROGRAM.wasm [ARGS...]     WASI command under node:wasi
+ *   capture [options] -- node script.mjs [ARGS]  any Node program (-r preload)
+ *   capture [options] --connect HOST:PORT        a running V8 inspector endpoint
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { WasmCoreError } from '../../src/util/errors';
+import { ENV_NO_LOCALS, ENV_OUT, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
+import { captureFromEndpoint } from '../../host/capture/remote';
+
+export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] PROGRAM.wasm [ARGS...]
+       capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] -- node [NODE-OPTIONS] script.mjs [ARGS...]
+       capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--timeout SECONDS] --connect HOST:PORT
+  Run a WASI command module (under node:wasi) or a Node program, or attach to a running
+  V8 inspector (node --inspect, Chrome --remote-debugging-port, workerd), and write a
+  standard Wasm core dump on a Wasm trap: every Wasm frame with its locals and operand
+  stack, all globals (exported or not) and all memories.
+  --out FILE             where to write (default: PROGRAM.coredump, or core.<pid>.coredump
+                         for Node programs, in the current directory); a second trap in the
+                         same run goes to FILE with .2 before the extension, and so on
+  --no-locals            write empty locals/operand stack vectors (as wasmtime does)
+  --value-encoding E     i32/i64 values as signed LEB128 (leb, default: the spec, wasmtime)
+                         or fixed-width little-endian (fixed: wasmgdb style)
+  --connect HOST:PORT    attach to the first target at http://HOST:PORT/json/list and
+                         capture its next Wasm trap
+  --timeout SECONDS      with --connect: give up after this long (default: wait forever)
+  Exit code 0 when a core dump was written.`;
+
+interface Args {
+  out?: string; noLocals: boolean; enc: 'leb' | 'fixed';
+  connect?: string; timeout?: number; command: string[]; nodeMode: boolean;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const s = argv[i];
+    const val = (): string => {
+      if (s.includes('=')) return s.slice(s.indexOf('=') + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
+      return v;
+    };
+    const name = s.includes('=') ? s.slice(0, s.indexOf('=')) : s;
+    if (s === '--') { a.nodeMode = true; i++; break; }
+    else if (name === '--out' || name === '-o') a.out = val();
+    else if (s === '--no-locals') a.noLocals = true;
+    else if (name === '--value-encoding') {
+      const v = val();
+      if (v !== 'leb' && v !== 'fixed') throw new WasmCoreError('E_ARGUMENT', `--value-encoding must be leb or fixed (got '${v}')`);
+      a.enc = v;
+    } else if (name === '--connect') a.connect = val();
+    else if (name === '--timeout') {
+      const v = Number(val());
+      if (!(v > 0)) throw new WasmCoreError('E_ARGUMENT', '--timeout needs a positive number of seconds');
+      a.timeout = v;
+    } else if (s.startsWith('-')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
+    else break;
+  }
+  a.command = argv.slice(i);
+  if (a.connect !== undefined) {
+    if (a.command.length) throw new WasmCoreError('E_ARGUMENT', '--connect takes no program');
+  } else if (a.command.length === 0) {
+    throw new WasmCoreError('E_ARGUMENT', a.nodeMode ? 'nothing to run after --' : `no program given\n\nusage: wasm-coredump ${usage}`);
+  }
+  if (a.nodeMode && !/^node(\.exe)?$|[/\\]node(\.exe)?$/.test(a.command[0])) {
+    throw new WasmCoreError('E_ARGUMENT', `only Node programs can be run after -- (got '${a.command[0]}'); use: -- node script.mjs`);
+  }
+  return a;
+}
+
+/** Where the compiled host/capture entry points live (next to this file in out/). */
+const captureDir = path.join(__dirname, '..', '..', 'host', 'capture');
+
+function summary(r: ReportLine): string {
+  return `wasm-coredump: wrote ${r.file}: ${r.message} in ${r.topFunction || '(unnamed)'} (${r.frames} Wasm frame${r.frames === 1 ? '' : 's'})`;
+}
+
+async function runChild(a: Args): Promise<number> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-coredump-'));
+  const report = path.join(tmp, 'report.jsonl');
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_REPORT]: report, [ENV_NO_LOCALS]: a.noLocals ? '1' : '0', [ENV_VALUE_ENCODING]: a.enc };
+  let argv: string[];
+  if (a.nodeMode) {
+    argv = ['-r', path.join(captureDir, 'preload.js'), ...a.command.slice(1)];
+    if (a.out) env[ENV_OUT] = a.out;
+  } else {
+    const program = a.command[0];
+    if (!fs.existsSync(program)) throw new WasmCoreError('E_NOT_FOUND', `program not found: ${program}`);
+    argv = [path.join(captureDir, 'wasi-runner.js'), ...a.command];
+    env[ENV_OUT] = a.out ?? `${path.basename(program).replace(/\.wasm$/, '')}.coredump`;
+  }
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: 'inherit', env });
+    child.on('error', reject);
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
+  });
+  const lines = fs.existsSync(report) ? fs.readFileSync(report, 'utf8').split('\n').filter(Boolean) : [];
+  fs.rmSync(tmp, { recursive: true, force: true });
+  let written = 0;
+  for (const l of lines) {
+    const r = JSON.parse(l) as ReportLine | ErrorLine;
+    if ('error' in r) continue; // already printed by the child
+    console.error(summary(r));
+    written++;
+  }
+  if (written) return 0;
+  console.error(`wasm-coredump: no Wasm trap happened (program exit code ${code}); no core dump written`);
+  return code || 1;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  if (a.connect === undefined) return runChild(a);
+  const r = await captureFromEndpoint(a.connect, {
+    noLocals: a.noLocals, valueEncoding: a.enc, timeoutMs: a.timeout ? a.timeout * 1000 : undefined,
+  });
+  const file = a.out ?? `core.${r.pid ?? 'remote'}.coredump`;
+  fs.writeFileSync(file, r.bytes);
+  console.error(summary({ file, ...r.info }));
+  return 0;
+}

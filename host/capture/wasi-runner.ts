@@ -1,0 +1,48 @@
+/**
+ * Child process entry: `node wasi-runner.js PROGRAM.wasm [ARGS...]` runs a
+ * WASI command under `node:wasi` with trap capture installed. The program's
+ * stdio is the process's stdio; the process exits with the program's exit
+ * code (a trap propagates as an uncaught RuntimeError: exit code 1).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WASI } from 'node:wasi';
+import { installTrapCapture } from './inprocess';
+import { fileWriters, readSettings } from './env';
+
+/** Node has WebAssembly, but this project's `lib` setting does not declare it. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function main(): void {
+  const [program, ...args] = process.argv.slice(2);
+  if (!program) { process.stderr.write('usage: wasi-runner PROGRAM.wasm [ARGS...]\n'); process.exit(2); }
+  const bytes = new Uint8Array(fs.readFileSync(program));
+  const name = path.basename(program);
+  const settings = readSettings(process.env, `${name.replace(/\.wasm$/, '')}.coredump`);
+  const module = new WA.Module(bytes);
+  installTrapCapture({
+    noLocals: settings.noLocals,
+    valueEncoding: settings.valueEncoding,
+    executableName: name,
+    moduleName: () => name,
+    moduleBytes: () => bytes,
+    ...fileWriters(settings),
+  });
+  const wasi = new WASI({
+    version: 'preview1',
+    args: [name, ...args],
+    env: process.env as Record<string, string>,
+    preopens: { '.': process.cwd(), '/': '/' },
+    returnOnExit: true,
+  });
+  const instance = new WA.Instance(module, wasi.getImportObject());
+  const exports = instance.exports;
+  const code = typeof exports._start === 'function' ? wasi.start(instance) : (wasi.initialize(instance), 0);
+  process.exitCode = code ?? 0;
+}
+
+main();
