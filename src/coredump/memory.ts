@@ -139,7 +139,7 @@ export function resolveSegments(raw: RawSegment[]): MemorySegment[] {
     data: r.data.subarray(from - r.start, to - r.start),
     fileOffset: (r.fileOffset + (from - r.start)) as FileOffset,
   });
-  if (sorted) return segs.map((r) => piece(r, r.start, r.start + r.data.length));
+  if (sorted) return segs.map((r) => ({ start: r.start, end: r.start + r.data.length, data: r.data, fileOffset: r.fileOffset }));
 
   // Events: at each boundary, segments start or stop.
   const points = new Set<number>();
