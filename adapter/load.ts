@@ -1,0 +1,93 @@
+/**
+ * Node side of launch: read the files the configuration names and build the
+ * pure PostMortemTarget. Every failure becomes a DapError with a stable id
+ * and a message that names the file and what to do.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PostMortemTarget, FileBytes } from '../src/target/target';
+import { isWasmCoreError } from '../src/util/errors';
+import { readCoreDump, CoreDump } from '../src/coredump/reader';
+import { resolveModules } from '../host/modules';
+import { DapError, ErrorId } from './errorIds';
+import type { LaunchConfig } from './launchArgs';
+
+/** Largest file we read (a core dump holds at most 4 GiB of memory plus code). */
+const MAX_FILE = 8 * 1024 ** 3;
+
+export function readFileBytes(file: string, what: string, hint: string): FileBytes {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new DapError(ErrorId.FileUnreadable, `${what} ${file} does not exist (${(e as NodeJS.ErrnoException).code ?? 'error'}). ${hint}`);
+  }
+  if (!st.isFile()) throw new DapError(ErrorId.FileUnreadable, `${what} ${file} is not a file. ${hint}`);
+  if (st.size > MAX_FILE) throw new DapError(ErrorId.FileUnreadable, `${what} ${file} is ${st.size} bytes, more than we read`);
+  try {
+    const b = fs.readFileSync(file);
+    return { bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), file };
+  } catch (e) {
+    throw new DapError(ErrorId.FileUnreadable, `${what} ${file} cannot be read: ${(e as Error).message}. ${hint}`);
+  }
+}
+
+export interface Loaded { target: PostMortemTarget; warnings: string[] }
+
+/** Module overrides for host/modules.ts: `modules` by name, `program` for the module it names (else the first). */
+export function moduleOverrides(names: string[], cfg: LaunchConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, p] of Object.entries(cfg.modules)) {
+    if (!names.includes(name)) {
+      throw new DapError(ErrorId.ModuleMismatch,
+        `"modules" names '${name}', but the core dump's modules are ${names.map((x) => `'${x}'`).join(', ') || '(none listed)'}. ` +
+        'Use the names `wasm-coredump info` prints as keys.');
+    }
+    out[name] = p;
+  }
+  if (cfg.program) {
+    const strip = (x: string): string => path.basename(x).replace(/\.wasm$/, '');
+    let i = names.findIndex((x) => strip(x) === strip(cfg.program as string));
+    if (i < 0) i = names.findIndex((x) => out[x] === undefined);
+    if (i < 0 && names.length === 0) i = 0;
+    if (i >= 0 && (names[i] === undefined || out[names[i]] === undefined)) out[String(i)] = cfg.program;
+  }
+  return out;
+}
+
+export function loadTarget(cfg: LaunchConfig): Loaded {
+  const core = readFileBytes(cfg.coreDump, 'core dump', 'Set "coreDump" to the path of the .coredump file.');
+  let dump: CoreDump;
+  try {
+    dump = readCoreDump(core.bytes, core.file, { valueEncoding: cfg.valueEncoding });
+  } catch (e) {
+    throw asDapError(e, 'Is "coreDump" a WebAssembly core dump (wasmtime -D coredump, WasmEdge, wasm-coredump capture)?');
+  }
+  const overrides = moduleOverrides(dump.modules, cfg);
+  const warnings: string[] = [];
+  const resolved = resolveModules(cfg.coreDump, dump, overrides);
+  for (const r of resolved) {
+    if (!r.error) continue;
+    if (r.matchedBy === 'override' || (r.path !== undefined && r.error.code !== 'E_NOT_FOUND')) {
+      const id = r.error.code === 'E_NOT_FOUND' ? ErrorId.FileUnreadable : r.error.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : ErrorId.BadFormat;
+      throw new DapError(id, `module '${r.name}': ${r.error.message}. Set "program" (or "modules") to the .wasm the core dump was taken from.`);
+    }
+    warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
+      'Set "program" (or "modules") in the launch configuration.');
+  }
+  try {
+    const target = new PostMortemTarget(dump, resolved.map((r) => r.module), { sourceMap: cfg.sourceMap });
+    return { target, warnings: [...warnings, ...dump.warnings] };
+  } catch (e) {
+    throw asDapError(e, 'Check that "program" is the .wasm the core dump was taken from.');
+  }
+}
+export function asDapError(e: unknown, hint: string): DapError {
+  if (e instanceof DapError) return e;
+  if (isWasmCoreError(e)) {
+    const id = e.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : e.code === 'E_NOT_FOUND' ? ErrorId.ModuleNotFound
+      : e.code === 'E_EVAL' ? ErrorId.Evaluation : e.code === 'E_ARGUMENT' ? ErrorId.BadArguments : ErrorId.BadFormat;
+    return new DapError(id, `${e.message}${id === ErrorId.BadFormat ? `. ${hint}` : ''}`);
+  }
+  return new DapError(ErrorId.Internal, `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+}

@@ -1,0 +1,131 @@
+/** threads, stackTrace, scopes, variables, exceptionInfo. Thin: parse arguments, ask the target, convert. */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { FrameInfo, ValueNode } from '../src/target/model';
+import { SessionContext, argObject, intArg } from './context';
+import { DapError, ErrorId } from './errorIds';
+import { codeRef, column, line, sourceOf, variableOf } from './toDap';
+
+/** Thread ids are 1-based thread indices. */
+export function threadIndex(ctx: SessionContext, id: number, command: string): number {
+  const n = ctx.requireTarget().threads().length;
+  if (!Number.isInteger(id) || id < 1 || id > n) throw new DapError(ErrorId.StaleReference, `${command}: no thread ${id} (the core dump has ${n})`);
+  return id - 1;
+}
+
+export function frameOf(ctx: SessionContext, frameId: number, command: string): FrameInfo {
+  const t = ctx.requireTarget();
+  const f = ctx.ids.frame(frameId);
+  if (!f) throw new DapError(ErrorId.StaleReference, `${command}: no frame with id ${frameId}`);
+  return t.frame(f.thread, f.level);
+}
+
+export function threads(ctx: SessionContext): DebugProtocol.ThreadsResponse['body'] {
+  const t = ctx.requireTarget();
+  return { threads: t.threads().map((th) => ({ id: th.index + 1, name: th.name })) };
+}
+
+export function toStackFrame(ctx: SessionContext, f: FrameInfo): DebugProtocol.StackFrame {
+  const sf: DebugProtocol.StackFrame = {
+    id: ctx.ids.frameId(f.threadIndex, f.level),
+    name: f.functionName,
+    line: 0,
+    column: 0,
+  };
+  if (f.location && f.location.line > 0) {
+    sf.source = sourceOf(f.location, ctx.fileExists(f.location.path), ctx.ids);
+    sf.line = line(f.location.line, ctx.base);
+    sf.column = column(f.location.column, ctx.base);
+  } else if (f.moduleIndex !== undefined && ctx.target?.modules[f.moduleIndex]) {
+    const wat = ctx.target.watLine?.(f);
+    if (wat) {
+      sf.source = {
+        name: `${f.functionName}.wat`,
+        sourceReference: ctx.ids.sourceReference({ kind: 'wat', moduleIndex: f.moduleIndex, funcIndex: f.funcIndex, name: f.functionName }),
+        presentationHint: 'deemphasize',
+        origin: 'disassembled from the module (no debug info)',
+      };
+      sf.line = line(wat, ctx.base);
+      sf.column = column(0, ctx.base);
+    }
+  }
+  if (f.moduleOffset !== undefined && f.moduleIndex !== undefined) sf.instructionPointerReference = codeRef(f.moduleIndex, f.moduleOffset);
+  if (f.moduleIndex !== undefined) sf.moduleId = f.moduleIndex;
+  if (!f.hasDebugInfo) sf.presentationHint = 'subtle';
+  else if (f.inlined) sf.presentationHint = 'normal';
+  return sf;
+}
+
+export function stackTrace(ctx: SessionContext, raw: unknown): DebugProtocol.StackTraceResponse['body'] {
+  const a = argObject(raw, 'stackTrace');
+  const ti = threadIndex(ctx, intArg(a, 'threadId', 'stackTrace', { required: true }), 'stackTrace');
+  const start = intArg(a, 'startFrame', 'stackTrace', { min: 0 });
+  const levels = intArg(a, 'levels', 'stackTrace', { min: 0 });
+  const frames = ctx.requireTarget().frames(ti);
+  const end = levels > 0 ? Math.min(frames.length, start + levels) : frames.length;
+  return { stackFrames: frames.slice(start, end).map((f) => toStackFrame(ctx, f)), totalFrames: frames.length };
+}
+
+export function scopes(ctx: SessionContext, raw: unknown): DebugProtocol.ScopesResponse['body'] {
+  const a = argObject(raw, 'scopes');
+  const f = frameOf(ctx, intArg(a, 'frameId', 'scopes', { required: true }), 'scopes');
+  const list = ctx.requireTarget().scopes(f.threadIndex, f.level);
+  return {
+    scopes: list.map((s) => {
+      const sc: DebugProtocol.Scope = {
+        name: s.name,
+        variablesReference: ctx.store.add({ kind: 'scope', frameKey: `${f.threadIndex}:${f.level}`, fetch: s.variables }),
+        expensive: s.expensive,
+      };
+      if (s.name === 'Arguments') sc.presentationHint = 'arguments';
+      else if (s.name === 'Locals') sc.presentationHint = 'locals';
+      else if (s.name === 'Wasm') sc.presentationHint = 'registers';
+      if (s.count !== undefined) sc.namedVariables = s.count;
+      return sc;
+    }),
+  };
+}
+
+const MAX_PAGE = 10_000;
+
+export function variables(ctx: SessionContext, raw: unknown): DebugProtocol.VariablesResponse['body'] {
+  const a = argObject(raw, 'variables');
+  const ref = intArg(a, 'variablesReference', 'variables', { required: true });
+  const c = ctx.store.get(ref);
+  if (!c) throw new DapError(ErrorId.StaleReference, `variables: no container with variablesReference ${ref}`);
+  const start = intArg(a, 'start', 'variables', { min: 0 });
+  const count = intArg(a, 'count', 'variables', { min: 0 });
+  const filter = a.filter === 'indexed' || a.filter === 'named' ? a.filter : undefined;
+  if (a.filter !== undefined && filter === undefined) throw new DapError(ErrorId.BadArguments, 'variables: "filter" must be "indexed" or "named"');
+  let nodes: ValueNode[];
+  const want = count > 0 ? Math.min(count, MAX_PAGE) : MAX_PAGE;
+  if (c.kind === 'scope') nodes = c.fetch().slice(start, start + want);
+  else {
+    const n = c.node;
+    if (!n.children) nodes = [];
+    else if (filter === 'named' && n.indexedCount !== undefined && n.namedCount === undefined) nodes = [];
+    else nodes = n.children(start, want, filter);
+  }
+  return { variables: nodes.map((n) => variableOf(n, ctx.store)) };
+}
+
+export function exceptionInfo(ctx: SessionContext, raw: unknown): DebugProtocol.ExceptionInfoResponse['body'] {
+  const a = argObject(raw, 'exceptionInfo');
+  const ti = threadIndex(ctx, intArg(a, 'threadId', 'exceptionInfo', { required: true }), 'exceptionInfo');
+  const t = ctx.requireTarget();
+  const trap = t.trap(ti);
+  const frames = t.frames(ti);
+  const top = frames[0];
+  const stack = frames.slice(0, 50).map((f) => `  #${f.level} ${t.where(f)}${f.location ? ` at ${f.location.path}:${f.location.line}` : ''}`).join('\n');
+  return {
+    exceptionId: trap.kind,
+    description: trap.description,
+    breakMode: 'always',
+    details: {
+      message: trap.title,
+      typeName: trap.kind,
+      fullTypeName: `wasm trap: ${trap.kind}`,
+      evaluateName: top ? `${top.moduleName}!${top.functionName}` : undefined,
+      stackTrace: `${trap.evidence}\n${stack}`,
+    },
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * PostMortemTarget: one object that joins the core dump, the modules, their
+ * symbols and the variables, and answers what a debugger front end asks:
+ * threads, frames, scopes, evaluate, memory, disassembly, the trap.
+ * Pure: bytes in (resolved by host/), model out.
+ */
+import { readCoreDump, CoreDump } from '../coredump/reader';
+import type { Frame } from '../coredump/model';
+import { WasmModule } from '../wasm/module';
+import { WasmCoreError } from '../util/errors';
+import { FrameInfo, MemoryLocation, MemoryReadResult, ModuleInfo, ScopeInfo, ThreadInfo, TrapInfo, ValueNode } from './model';
+import { inferTrap, maxRepeat } from './trap';
+import { lookupWasmName, wasmScope } from './wasmScope';
+import { locateFrame, Located } from './locate';
+import { normaliseFrames, NormalisationReport } from '../coredump/normalise';
+import { disassembleWindow, watFunction, WatFunction } from './disasm';
+import { DisassembledInstruction, SourceLocation } from './model';
+
+export interface FileBytes { bytes: Uint8Array; file: string }
+
+export interface TargetOptions {
+  /** Build path prefix → local prefix. */
+  sourceMap?: Record<string, string>;
+}
+
+export interface TargetInput extends TargetOptions {
+  coreDump: FileBytes;
+  /** Modules by core dump module index (`coremodules` order); undefined = not available. */
+  modules: Array<FileBytes | undefined>;
+  valueEncoding?: 'auto' | 'leb' | 'fixed';
+}
+
+export class PostMortemTarget {
+  readonly normalisation: NormalisationReport;
+  private readonly frameCache = new Map<number, FrameInfo[]>();
+  private readonly locCache = new Map<number, Located[]>();
+  private readonly watCache = new Map<string, WatFunction>();
+  private _trap?: TrapInfo;
+
+  /** From bytes (tests, the CLI): parses the core dump and the modules. */
+  static fromBytes(input: TargetInput): PostMortemTarget {
+    const core = readCoreDump(input.coreDump.bytes, input.coreDump.file, { valueEncoding: input.valueEncoding ?? 'auto' });
+    return new PostMortemTarget(core, input.modules.map((fb) => (fb ? new WasmModule(fb.bytes, fb.file) : undefined)), input);
+  }
+
+  constructor(readonly core: CoreDump, readonly modules: Array<WasmModule | undefined>, readonly options: TargetOptions = {}) {
+    const known = new Map<number, WasmModule>();
+    modules.forEach((m, i) => { if (m) known.set(i, m); });
+    this.checkModules();
+    this.normalisation = normaliseFrames(core, known);
+  }
+
+  /** Each module must have the functions and code offsets the frames name. */
+  private checkModules(): void {
+    for (const t of this.core.threads) {
+      for (const f of t.frames) {
+        const mi = this.moduleIndexOf(f);
+        const m = mi === undefined ? undefined : this.modules[mi];
+        if (!m) continue;
+        if (f.funcIndex >= m.functionCount) {
+          throw new WasmCoreError('E_MISMATCH',
+            `module ${m.file} does not match the core dump: frame #${f.index} of thread '${t.name}' is in function ${f.funcIndex}, ` +
+            `but the module has ${m.functionCount} functions. Give the .wasm file the dump was taken from.`, { file: m.file });
+        }
+      }
+    }
+  }
+
+  moduleIndexOf(f: Frame): number | undefined {
+    const inst = this.core.instances[f.instanceIndex];
+    if (inst) return inst.moduleIndex;
+    return this.core.instances.length === 0 ? 0 : undefined;
+  }
+
+  moduleName(mi: number | undefined): string {
+    if (mi === undefined) return '<unknown module>';
+    return this.core.modules[mi] ?? `module${mi}`;
+  }
+
+  threads(): ThreadInfo[] {
+    return this.core.threads.map((t, index) => ({ index, name: t.name || `thread ${index}`, frameCount: t.frames.length }));
+  }
+
+  private located(threadIndex: number): Located[] {
+    let l = this.locCache.get(threadIndex);
+    if (!l) {
+      const t = this.core.threads[threadIndex];
+      if (!t) throw new WasmCoreError('E_ARGUMENT', `no thread ${threadIndex} (the core dump has ${this.core.threads.length})`);
+      l = t.frames.map((f) => {
+        const mi = this.moduleIndexOf(f);
+        return locateFrame(f, mi === undefined ? undefined : this.modules[mi]);
+      });
+      this.locCache.set(threadIndex, l);
+    }
+    return l;
+  }
+
+  /** Frames of a thread, youngest first, inlined frames expanded. */
+  frames(threadIndex: number): FrameInfo[] {
+    const cached = this.frameCache.get(threadIndex);
+    if (cached) return cached;
+    const t = this.core.threads[threadIndex];
+    if (!t) throw new WasmCoreError('E_ARGUMENT', `no thread ${threadIndex} (the core dump has ${this.core.threads.length})`);
+    const located = this.located(threadIndex);
+    const out: FrameInfo[] = [];
+    t.frames.forEach((f, i) => {
+      const mi = this.moduleIndexOf(f);
+      const m = mi === undefined ? undefined : this.modules[mi];
+      const loc = located[i];
+      out.push({
+        threadIndex, level: out.length, physicalIndex: i, inlined: false,
+        instanceIndex: f.instanceIndex, moduleIndex: mi, moduleName: this.moduleName(mi),
+        funcIndex: f.funcIndex,
+        functionName: m?.functionName(f.funcIndex) ?? `func[${f.funcIndex}]`,
+        codeAddr: loc.codeAddr, moduleOffset: loc.moduleOffset, rawCodeOffset: f.rawCodeOffset,
+        hasDebugInfo: false,
+      });
+    });
+    this.frameCache.set(threadIndex, out);
+    return out;
+  }
+
+  frame(threadIndex: number, level: number): FrameInfo {
+    const fs = this.frames(threadIndex);
+    const f = fs[level];
+    if (!f) throw new WasmCoreError('E_ARGUMENT', `no frame ${level} in thread ${threadIndex} (it has ${fs.length})`);
+    return f;
+  }
+
+  private rawFrame(fi: FrameInfo): Frame {
+    return this.core.threads[fi.threadIndex].frames[fi.physicalIndex];
+  }
+
+  /** Where a frame is, as "module!function+0xOFF" (module file offset when known). */
+  where(f: FrameInfo): string {
+    const off = f.moduleOffset !== undefined ? `0x${f.moduleOffset.toString(16)}` : `code offset 0x${f.rawCodeOffset.toString(16)} (raw)`;
+    return `${f.moduleName}!${f.functionName} @ ${off}`;
+  }
+
+  trap(threadIndex = 0): TrapInfo {
+    if (threadIndex === 0 && this._trap) return this._trap;
+    const t = this.core.threads[threadIndex];
+    const frames = t ? this.frames(threadIndex) : [];
+    const top = frames[0];
+    const raw = top ? this.rawFrame(top) : undefined;
+    const mi = raw ? this.moduleIndexOf(raw) : undefined;
+    const m = mi === undefined ? undefined : this.modules[mi];
+    const sp = this.stackPointer(raw);
+    const info = inferTrap({
+      code: m && top?.moduleOffset !== undefined ? m.bytes : undefined,
+      offset: top?.moduleOffset,
+      stack: raw?.stack.recorded ? raw.stack.values : undefined,
+      callsImport: m ? (code, at) => callsImport(m, code, at) : undefined,
+      frameCount: t?.frames.length ?? 0,
+      maxRecursion: maxRepeat(t?.frames.map((f) => f.funcIndex) ?? []),
+      stackPointer: sp,
+      where: top ? this.where(top) : '<no frames>',
+    });
+    if (threadIndex === 0) this._trap = info;
+    return info;
+  }
+
+  /** `__stack_pointer` at crash time: the global named so, else global 0 when it is a mutable i32. */
+  stackPointer(raw: Frame | undefined): number | undefined {
+    if (!raw) return undefined;
+    const mi = this.moduleIndexOf(raw);
+    const m = mi === undefined ? undefined : this.modules[mi];
+    let gi: number | undefined;
+    if (m) for (const [i, n] of m.names.globals) if (n === '__stack_pointer') gi = i;
+    if (gi === undefined) return undefined;
+    const g = this.core.instanceGlobal(raw.instanceIndex, gi);
+    return g?.value?.type === 'i32' ? g.value.value >>> 0 : undefined;
+  }
+
+  scopes(threadIndex: number, level: number): ScopeInfo[] {
+    const fi = this.frame(threadIndex, level);
+    const raw = this.rawFrame(fi);
+    const m = fi.moduleIndex === undefined ? undefined : this.modules[fi.moduleIndex];
+    const scopes: ScopeInfo[] = [];
+    scopes.push({ name: 'Wasm', expensive: false, variables: () => wasmScope(this.core, raw, m), count: 3 });
+    return scopes;
+  }
+
+  evaluate(threadIndex: number, level: number, expr: string): ValueNode {
+    const fi = this.frame(threadIndex, level);
+    const raw = this.rawFrame(fi);
+    const m = fi.moduleIndex === undefined ? undefined : this.modules[fi.moduleIndex];
+    const hit = lookupWasmName(this.core, raw, m, expr);
+    if (hit) return hit;
+    throw new WasmCoreError('E_EVAL', `cannot evaluate '${expr}': no such name in frame #${level} (${fi.functionName})`);
+  }
+
+  /** Read linear memory: a readable prefix, then how many bytes after it are unreadable. */
+  readMemory(loc: MemoryLocation, count: number): MemoryReadResult {
+    if (!Number.isSafeInteger(count) || count < 0) throw new WasmCoreError('E_ARGUMENT', `bad byte count ${count}`);
+    if (!Number.isSafeInteger(loc.address) || loc.address < 0) {
+      return { address: loc.address, data: new Uint8Array(0), unreadableBytes: count };
+    }
+    const mem = this.core.instanceMemory(loc.instance, loc.memory);
+    if (!mem) return { address: loc.address, data: new Uint8Array(0), unreadableBytes: count };
+    const n = Math.min(count, 16 * 1024 * 1024);
+    const r = mem.read(loc.address, n);
+    const firstBad = r.unreadable.length ? r.unreadable[0][0] - loc.address : n;
+    return { address: loc.address, data: r.bytes.subarray(0, firstBad), unreadableBytes: count - firstBad };
+  }
+
+  private module(mi: number | undefined): WasmModule | undefined {
+    return mi === undefined ? undefined : this.modules[mi];
+  }
+
+  /** `count` instructions around a module file offset (see disassembleWindow). */
+  disassemble(moduleIndex: number, moduleOffset: number, instructionOffset: number, count: number): DisassembledInstruction[] {
+    const m = this.module(moduleIndex);
+    if (!m) throw new WasmCoreError('E_NOT_FOUND', `module ${moduleIndex} is not loaded, so its code cannot be disassembled`);
+    return disassembleWindow(m, moduleOffset, instructionOffset, count, (addr) => this.lineAt(moduleIndex, addr));
+  }
+
+  /** Source location of a code address (from the DWARF line table), when the module has one. */
+  lineAt(_moduleIndex: number, _codeAddr: number): SourceLocation | undefined {
+    return undefined;
+  }
+
+  private wat(moduleIndex: number, funcIndex: number): WatFunction {
+    const key = `${moduleIndex}:${funcIndex}`;
+    let w = this.watCache.get(key);
+    if (!w) {
+      const m = this.module(moduleIndex);
+      if (!m) throw new WasmCoreError('E_NOT_FOUND', `module ${moduleIndex} is not loaded`);
+      w = watFunction(m, funcIndex);
+      this.watCache.set(key, w);
+    }
+    return w;
+  }
+
+  /** WAT text of a function (the source of frames without debug info). */
+  watText(moduleIndex: number, funcIndex: number): string {
+    return this.wat(moduleIndex, funcIndex).text;
+  }
+
+  /** 1-based line of a frame's instruction in `watText`, when it can be rendered. */
+  watLine(f: FrameInfo): number | undefined {
+    if (f.moduleIndex === undefined || f.moduleOffset === undefined || !this.module(f.moduleIndex)) return undefined;
+    try {
+      return this.wat(f.moduleIndex, f.funcIndex).lineOf.get(f.moduleOffset);
+    } catch {
+      return undefined; // undecodable code: the frame simply has no WAT view
+    }
+  }
+
+  /** Source text embedded in the DWARF (DWARF 5 DW_LNCT_LLVM_source), when present. */
+  embeddedSource(_originalPath: string): string | undefined {
+    return undefined;
+  }
+
+  /** Every source file the modules' line tables name. */
+  sourceFiles(): SourceLocation[] {
+    return [];
+  }
+
+  moduleInfos(): ModuleInfo[] {
+    const n = Math.max(this.core.modules.length, this.modules.length);
+    const out: ModuleInfo[] = [];
+    for (let i = 0; i < n; i++) {
+      const m = this.modules[i];
+      const hasDwarf = !!m && m.customSectionNames.includes('.debug_info');
+      out.push({
+        index: i, name: this.moduleName(i), path: m?.file, hasDebugInfo: hasDwarf,
+        symbolStatus: !m ? 'module not loaded' : hasDwarf ? 'DWARF loaded' : m.names.functions.size ? 'name section only' : 'no symbols',
+        buildId: m?.buildId,
+      });
+    }
+    return out;
+  }
+}
+
+function callsImport(m: WasmModule, code: Uint8Array, at: number): boolean | undefined {
+  if (code[at] !== 0x10) return undefined;
+  let idx = 0, shift = 0, p = at + 1;
+  for (; p < code.length && shift < 35; p++, shift += 7) {
+    idx |= (code[p] & 0x7f) << shift;
+    if (!(code[p] & 0x80)) break;
+  }
+  return idx >>> 0 < m.importedFunctionCount;
+}
