@@ -1,0 +1,119 @@
+import type { Dwarf } from '../dwarf/dwarf';
+import type { Unit } from '../dwarf/unit';
+import { readAddress, readOffset, msg } from '../dwarf/form';
+import { isTombstone } from '../dwarf/ranges';
+
+/**
+ * Code address → compile unit, built once from `.debug_aranges`, the units'
+ * own ranges (DW_AT_ranges / low_pc+high_pc) for units the aranges do not
+ * cover, and line-program sequences for units with neither. Overlapping
+ * ranges resolve to the unit with the lowest offset, as LLVM's
+ * DWARFDebugAranges does. Lookups are a binary search over sorted arrays.
+ */
+export class AddressIndex {
+  private begin: Float64Array = new Float64Array(0);
+  private end: Float64Array = new Float64Array(0);
+  private unitIdx: Int32Array = new Int32Array(0);
+  readonly units: Unit[];
+
+  constructor(readonly dwarf: Dwarf) {
+    this.units = dwarf.units().filter((u) => u.kind === 'compile' || u.kind === 'skeleton' || u.kind === 'partial');
+    this.build();
+  }
+
+  get size(): number { return this.begin.length; }
+
+  private build(): void {
+    const byOffset = new Map<number, number>();
+    this.units.forEach((u, i) => byOffset.set(u.offset, i));
+    const raw: Array<[number, number, number]> = [];
+    const covered = new Set<number>();
+    for (const [cuOff, b, e] of this.readAranges()) {
+      const i = byOffset.get(cuOff);
+      if (i === undefined) continue;
+      covered.add(i);
+      raw.push([b, e, i]);
+    }
+    this.units.forEach((u, i) => {
+      if (covered.has(i)) return;
+      const root = u.root();
+      if (!root) return;
+      let rs = root.ranges();
+      if (rs.length === 0) {
+        // fall back to line sequences (units without ranges, e.g. some hand-written or stripped DWARF)
+        const lp = u.lineProgram();
+        rs = lp ? lp.sequences.map((s) => ({ begin: s.begin, end: s.end })) : [];
+      }
+      for (const r of rs) raw.push([r.begin, r.end, i]);
+    });
+    this.sweep(raw);
+  }
+
+  private readAranges(): Array<[number, number, number]> {
+    const out: Array<[number, number, number]> = [];
+    const secs = this.dwarf.sections;
+    const s = secs.get('.debug_aranges');
+    if (!s) return out;
+    let off = 0;
+    try {
+      while (off < s.size) {
+        const r = secs.reader('.debug_aranges', off);
+        const at = r.pos;
+        let len = r.u32(), os = 4;
+        if (len === 0xffffffff) { len = r.u64n(); os = 8; }
+        const setEnd = r.pos + len;
+        if (setEnd > r.end) r.fail('address range set runs past the end of .debug_aranges', at);
+        r.u16();
+        const cuOff = readOffset(r, os);
+        const as = r.u8();
+        r.u8();
+        if (as !== 4 && as !== 8) r.fail(`unsupported address size ${as}`, r.pos - 2);
+        const rel = r.pos - at;
+        const pad = (2 * as - (rel % (2 * as))) % (2 * as);
+        r.skip(pad);
+        while (r.pos + 2 * as <= setEnd) {
+          const b = readAddress(r, as), l = readAddress(r, as);
+          if (b === 0 && l === 0) break;
+          if (l > 0 && !isTombstone(b, as)) out.push([cuOff, b, b + l]);
+        }
+        off = secs.rel('.debug_aranges', setEnd);
+      }
+    } catch (e) {
+      this.dwarf.diagnostic(`.debug_aranges: ${msg(e)} (remaining sets ignored)`);
+    }
+    return out;
+  }
+
+  /** Endpoint sweep: where ranges overlap, the unit with the lowest index (= offset) wins. */
+  private sweep(raw: Array<[number, number, number]>): void {
+    const pts: Array<[number, boolean, number]> = [];
+    for (const [b, e, i] of raw) if (e > b) { pts.push([b, true, i]); pts.push([e, false, i]); }
+    pts.sort((x, y) => x[0] - y[0]);
+    const active = new Map<number, number>();
+    const B: number[] = [], E: number[] = [], U: number[] = [];
+    let prev = 0;
+    for (const [addr, start, i] of pts) {
+      if (prev < addr && active.size > 0) {
+        let best = Infinity;
+        for (const k of active.keys()) if (k < best) best = k;
+        const n = B.length;
+        if (n > 0 && E[n - 1] === prev && U[n - 1] === best) E[n - 1] = addr;
+        else { B.push(prev); E.push(addr); U.push(best); }
+      }
+      if (start) active.set(i, (active.get(i) ?? 0) + 1);
+      else { const c = (active.get(i) ?? 1) - 1; if (c <= 0) active.delete(i); else active.set(i, c); }
+      prev = addr;
+    }
+    this.begin = Float64Array.from(B); this.end = Float64Array.from(E); this.unitIdx = Int32Array.from(U);
+  }
+
+  /** The unit covering a code address, or undefined. */
+  lookup(addr: number): Unit | undefined {
+    const b = this.begin;
+    let lo = 0, hi = b.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid] <= addr) lo = mid + 1; else hi = mid; }
+    const i = lo - 1;
+    if (i < 0 || addr >= this.end[i]) return undefined;
+    return this.units[this.unitIdx[i]];
+  }
+}
