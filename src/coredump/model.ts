@@ -79,6 +79,8 @@ export interface CoreDumpModel {
   threads: Thread[];
   memories: import('./memory').LinearMemory[];
   globals: CoreGlobal[];
+  /** Number of segments in the Data section (active, passive and ignored ones). */
+  dataSegmentCount: number;
   /** The encoding that made every `corestack` section parse exactly. */
   valueEncoding: ValueEncoding;
   frameLayout: FrameLayout;

@@ -28,6 +28,7 @@ export class CoreDump implements CoreDumpModel {
     readonly threads: Thread[],
     readonly memories: LinearMemory[],
     readonly globals: CoreGlobal[],
+    readonly dataSegmentCount: number,
     readonly valueEncoding: ValueEncoding,
     readonly frameLayout: FrameLayout,
     readonly warnings: string[],
@@ -87,7 +88,7 @@ export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDump
     requireEnd(r);
   }
 
-  const memories = readMemories(mod, bytes, file, warnings);
+  const { memories, dataSegmentCount } = readMemories(mod, bytes, file, warnings);
   const globals = readGlobals(mod, bytes, file, warnings);
 
   let instances: Instance[] = [];
@@ -118,7 +119,7 @@ export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDump
   }
 
   const { threads, encoding, layout } = readThreads(bytes, file, stacks, instances, instancesSynthesized, opts.valueEncoding ?? 'auto', warnings);
-  return new CoreDump(bytes, file, executableName, modules, instances, instancesSynthesized, threads, memories, globals, encoding, layout, warnings);
+  return new CoreDump(bytes, file, executableName, modules, instances, instancesSynthesized, threads, memories, globals, dataSegmentCount, encoding, layout, warnings);
 }
 
 function version0(r: ByteReader, what: string): void {
@@ -127,15 +128,16 @@ function version0(r: ByteReader, what: string): void {
   if (v !== 0) r.fail(`${what}: unknown version/kind byte 0x${v.toString(16)} (expected 0x00)`, at);
 }
 
-function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings: string[]): LinearMemory[] {
+function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings: string[]): { memories: LinearMemory[]; dataSegmentCount: number } {
   if (mod.importedMemoryCount > 0) warnings.push(`${mod.importedMemoryCount} imported memories ignored (a core dump should define its memories)`);
   const s = mod.section(SectionId.Memory);
   const types = mod.memories;
   const raw: RawSegment[][] = types.map(() => []);
   const data = mod.section(SectionId.Data);
+  let n = 0;
   if (data) {
     const r = sectionReader(bytes, file, data);
-    const n = r.count('data segment', 2);
+    n = r.count('data segment', 2);
     for (let i = 0; i < n; i++) {
       const at = r.pos;
       const flags = r.uleb32();
@@ -153,7 +155,7 @@ function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings
     }
     requireEnd(r);
   }
-  return types.map((t, i) => {
+  const memories = types.map((t, i) => {
     const where = { file, section: 'memory', offset: s?.payloadStart };
     if (!t.memory64 && t.min > MAX_MEMORY32_PAGES) throw new FormatError(`memory ${i}: ${t.min} pages exceeds the 4 GiB limit of a 32-bit memory`, where, 'E_LIMIT');
     const size = t.min * WASM_PAGE;
@@ -163,6 +165,7 @@ function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings
     }
     return new LinearMemory(i, size, t.min, t.memory64, t.max, raw[i]);
   });
+  return { memories, dataSegmentCount: n };
 }
 
 /** An active segment's offset: i32.const / i64.const. Other expressions → undefined with a warning. */
