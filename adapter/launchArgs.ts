@@ -85,7 +85,8 @@ export function parseLaunchArgs(raw: unknown, processCwd: string): LaunchConfig 
     modules,
     debugFiles: ((a.debugFiles as string[] | undefined) ?? []).map(abs),
     symbolSearchPaths: ((a.symbolSearchPaths as string[] | undefined) ?? []).map(abs),
-    sourceMap: { ...((a.sourceMap as Record<string, string> | undefined) ?? {}) },
+    // relative local prefixes resolve like every other path; build-time prefixes stay as written
+    sourceMap: Object.fromEntries(Object.entries((a.sourceMap as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, abs(v)])),
     valueEncoding: (a.valueEncoding as LaunchConfig['valueEncoding'] | undefined) ?? 'auto',
     unknownKeys,
   };

@@ -15,12 +15,18 @@ import { locateFrame, Located } from './locate';
 import { normaliseFrames, NormalisationReport } from '../coredump/normalise';
 import { disassembleWindow, watFunction, WatFunction } from './disasm';
 import { DisassembledInstruction, SourceLocation } from './model';
+import { Symbolizer, SymFrame } from '../symbols/symbolizer';
+import { DwarfSections } from '../dwarf/sections';
+import { codeAddr } from '../util/offsets';
+import { mapSourcePath } from './sourceMap';
 
 export interface FileBytes { bytes: Uint8Array; file: string }
 
 export interface TargetOptions {
   /** Build path prefix → local prefix. */
   sourceMap?: Record<string, string>;
+  /** Separate debug info per module index (from host/debugfiles.ts), used instead of the module's own sections. */
+  debugSections?: Array<DwarfSections | undefined>;
 }
 
 export interface TargetInput extends TargetOptions {
@@ -35,6 +41,8 @@ export class PostMortemTarget {
   private readonly frameCache = new Map<number, FrameInfo[]>();
   private readonly locCache = new Map<number, Located[]>();
   private readonly watCache = new Map<string, WatFunction>();
+  private readonly symbolizers = new Map<number, Symbolizer>();
+  private readonly symCache = new Map<number, Array<SymFrame | undefined>>();
   private _trap?: TrapInfo;
 
   /** From bytes (tests, the CLI): parses the core dump and the modules. */
@@ -95,6 +103,23 @@ export class PostMortemTarget {
     return l;
   }
 
+  /** The symbolizer of a module (lazy; undefined when the module is not loaded). */
+  symbolizer(mi: number | undefined): Symbolizer | undefined {
+    const m = this.module(mi);
+    if (!m || mi === undefined) return undefined;
+    let s = this.symbolizers.get(mi);
+    if (!s) {
+      s = new Symbolizer(m, this.options.debugSections?.[mi]);
+      this.symbolizers.set(mi, s);
+    }
+    return s;
+  }
+
+  private toLocation(file: string | undefined, line: number, column: number): SourceLocation | undefined {
+    if (!file || line <= 0) return undefined;
+    return { path: mapSourcePath(file, this.options.sourceMap), originalPath: file, line, column };
+  }
+
   /** Frames of a thread, youngest first, inlined frames expanded. */
   frames(threadIndex: number): FrameInfo[] {
     const cached = this.frameCache.get(threadIndex);
@@ -103,21 +128,37 @@ export class PostMortemTarget {
     if (!t) throw new WasmCoreError('E_ARGUMENT', `no thread ${threadIndex} (the core dump has ${this.core.threads.length})`);
     const located = this.located(threadIndex);
     const out: FrameInfo[] = [];
+    const syms: Array<SymFrame | undefined> = [];
     t.frames.forEach((f, i) => {
       const mi = this.moduleIndexOf(f);
-      const m = mi === undefined ? undefined : this.modules[mi];
+      const m = this.module(mi);
       const loc = located[i];
-      out.push({
-        threadIndex, level: out.length, physicalIndex: i, inlined: false,
-        instanceIndex: f.instanceIndex, moduleIndex: mi, moduleName: this.moduleName(mi),
-        funcIndex: f.funcIndex,
-        functionName: m?.functionName(f.funcIndex) ?? `func[${f.funcIndex}]`,
-        codeAddr: loc.codeAddr, moduleOffset: loc.moduleOffset, rawCodeOffset: f.rawCodeOffset,
-        hasDebugInfo: false,
-      });
+      const base = {
+        threadIndex, physicalIndex: i, instanceIndex: f.instanceIndex, moduleIndex: mi, moduleName: this.moduleName(mi),
+        funcIndex: f.funcIndex, codeAddr: loc.codeAddr, moduleOffset: loc.moduleOffset, rawCodeOffset: f.rawCodeOffset,
+      };
+      const sym = this.symbolizer(mi);
+      const list = sym && loc.codeAddr !== undefined ? sym.symbolize(codeAddr(loc.codeAddr)) : [];
+      if (list.length === 0) {
+        out.push({ ...base, level: out.length, inlined: false, functionName: m?.functionName(f.funcIndex) ?? `func[${f.funcIndex}]`, hasDebugInfo: false });
+        syms.push(undefined);
+        return;
+      }
+      for (const sf of list) {
+        const location = this.toLocation(sf.file, sf.line, sf.column);
+        out.push({ ...base, level: out.length, inlined: sf.inlined, functionName: sf.name, location, hasDebugInfo: !!sf.die && !!location });
+        syms.push(sf);
+      }
     });
     this.frameCache.set(threadIndex, out);
+    this.symCache.set(threadIndex, syms);
     return out;
+  }
+
+  /** The symbolizer's frame (DIE, unit) behind an expanded frame, for variables. */
+  symFrame(threadIndex: number, level: number): SymFrame | undefined {
+    this.frames(threadIndex);
+    return this.symCache.get(threadIndex)?.[level];
   }
 
   frame(threadIndex: number, level: number): FrameInfo {
@@ -216,8 +257,9 @@ export class PostMortemTarget {
   }
 
   /** Source location of a code address (from the DWARF line table), when the module has one. */
-  lineAt(_moduleIndex: number, _codeAddr: number): SourceLocation | undefined {
-    return undefined;
+  lineAt(moduleIndex: number, addr: number): SourceLocation | undefined {
+    const p = this.symbolizer(moduleIndex)?.lineAt(codeAddr(addr));
+    return p ? this.toLocation(p.file, p.line, p.column) : undefined;
   }
 
   private wat(moduleIndex: number, funcIndex: number): WatFunction {
