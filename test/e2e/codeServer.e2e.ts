@@ -1,0 +1,109 @@
+/**
+ * End-to-end in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) with the
+ * packaged .vsix installed, driven by playwright-core in Debian's chromium.
+ * For each fixture: "Open Wasm Core Dump…" from the palette, the core dump
+ * typed into the (simple) file dialog, the module dialog must come pre-filled
+ * with the fixture's .wasm, then the Call Stack must show the fixture's frames
+ * with file and line, the Variables view a known local, the Watch view a
+ * known member expression, and a hover in the source editor its value.
+ * Screenshots: test-artifacts/e2e-<fixture>-*.png.
+ * Run: npm run test:e2e (after bash scripts/install-e2e-deps.sh).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { missingTools, RunningCodeServer, startCodeServer } from './codeServer';
+import { FIXTURES_DIR, selectedFixtures, variableToCheck, watchToCheck, Facts } from './facts';
+import { launchBrowser, Workbench } from './workbench';
+
+const VSIX = resolve(process.env.E2E_VSIX ?? 'dist/wasm-coredump-debugger.vsix');
+const missing = missingTools() ?? (existsSync(VSIX) ? undefined : `${VSIX} not built: run npm run package`);
+const fixtures = selectedFixtures();
+
+let server: RunningCodeServer | undefined;
+let browser: Browser | undefined;
+let wb: Workbench | undefined;
+
+before(async () => {
+  if (missing || fixtures.length === 0) return;
+  server = await startCodeServer(VSIX, FIXTURES_DIR, { 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never' });
+  browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  wb = new Workbench(page);
+  await wb.open(`${server.url}?folder=${encodeURIComponent(FIXTURES_DIR)}`);
+  await wb.shot('e2e-workbench');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Row indices of the expected frames as an ordered subsequence of the Call Stack rows. */
+function matchFrames(rows: string[], f: Facts): number[] {
+  const found: number[] = [];
+  let r = 0;
+  for (const fr of f.frames) {
+    const re = new RegExp(`${escapeRe(fr.function)}.*\\b${escapeRe(fr.file)} ${fr.line ?? '\\d+'}(:\\d+)?$`);
+    while (r < rows.length && !re.test(rows[r])) r++;
+    assert.ok(r < rows.length, `${f.id}: no Call Stack row for ${fr.function} ${fr.file}:${fr.line} after row ${found.at(-1) ?? -1} in\n  ${rows.join('\n  ')}`);
+    found.push(r++);
+  }
+  return found;
+}
+
+if (missing) {
+  test('code-server end-to-end', (t) => { t.skip(missing); });
+} else if (fixtures.length === 0) {
+  test('code-server end-to-end', (t) => { t.skip('no fixtures with facts.json in test/fixtures (run npm run fixtures)'); });
+}
+
+for (const f of missing ? [] : fixtures) {
+  test(`${f.id}: Open Wasm Core Dump… shows frames, variables, watch and hover`, { timeout: 180_000 }, async () => {
+    assert.ok(wb, 'workbench not started');
+    const dir = join(FIXTURES_DIR, f.id);
+    const core = join(dir, f.coreDumps.default.full);
+    const module = join(dir, f.module);
+    const shot = (step: string): Promise<string> => wb!.shot(`e2e-${f.id}-${step}`);
+    try {
+      await wb.runCommand('Open Wasm Core Dump');
+      await wb.fileDialog();
+      await wb.acceptFile(core);
+      const moduleDialog = await wb.fileDialog();
+      assert.equal(moduleDialog.value, module, 'the module dialog is pre-filled from the core dump');
+      await wb.acceptFile(module);
+
+      const rows = await wb.callStack(f.frames.length);
+      await shot('callstack');
+      const at = matchFrames(rows, f);
+
+      const v = variableToCheck(f);
+      assert.ok(v, `${f.id}: facts.json lists no plain local to check`);
+      await wb.selectFrame(at[v.frameIndex!]);
+      const row = await wb.variableRow(v.expr);
+      await shot('variables');
+      assert.ok(row.includes(String(v.value)), `Variables row for ${v.expr} in ${v.frame}: '${row}', expected ${v.value}`);
+
+      const w = watchToCheck(f, v.frameIndex!);
+      if (w) {
+        const watch = await wb.addWatch(w.expr);
+        await shot('watch');
+        assert.ok(watch.includes(String(w.value)), `Watch '${w.expr}': '${watch}', expected ${w.value}`);
+      }
+
+      const hover = await wb.hover(v.expr);
+      await shot('hover');
+      assert.ok(hover.includes(String(v.value)), `hover on ${v.expr}: '${hover}', expected ${v.value}`);
+    } catch (e) {
+      await shot('failure').catch(() => undefined);
+      throw e;
+    } finally {
+      await wb.stopDebugging().catch(() => undefined);
+      await wb.clearWatches().catch(() => undefined);
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * What the e2e test expects of a fixture, read from its facts.json (written by
+ * the fixture build from the program's logic, never from our own output).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface FactFrame { function: string; file: string; line: number | null; inlined?: boolean }
+export interface FactValue { frame: string; expr: string; value: string | null; kind: string; frameIndex: number | null; onlyDumps?: string[]; global?: boolean; static?: boolean; optimizedOutOk?: boolean }
+export interface Facts { id: string; language: string; optimized: boolean; module: string; runtimeFramesAbove?: number; coreDumps: Record<string, { full: string }>; frames: FactFrame[]; values: FactValue[] }
+
+export const FIXTURES_DIR = resolve('test/fixtures');
+/** One -O0 fixture per language by default; E2E_FIXTURES=all or a comma list picks others. */
+export const DEFAULT_FIXTURES = ['c-clang19-O0-dwarf4', 'cpp-clang19-O0', 'rust-1.63-O0', 'zig-0.11-debug'];
+
+export function selectedFixtures(): Facts[] {
+  const env = process.env.E2E_FIXTURES?.trim();
+  const ids = !env ? DEFAULT_FIXTURES
+    : env === 'all' ? readdirSync(FIXTURES_DIR).filter((d) => existsSync(join(FIXTURES_DIR, d, 'facts.json'))).sort()
+    : env.split(',').map((s) => s.trim()).filter(Boolean);
+  return ids.filter((id) => existsSync(join(FIXTURES_DIR, id, 'facts.json')))
+    .map((id) => JSON.parse(readFileSync(join(FIXTURES_DIR, id, 'facts.json'), 'utf8')) as Facts);
+}
+
+const plainIdent = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const memberExpr = /^[A-Za-z_][A-Za-z0-9_]*(?:\.|->)[A-Za-z_][A-Za-z0-9_.]*$/;
+const usable = (v: FactValue): boolean => v.value !== null && v.frameIndex !== null && !v.onlyDumps && !v.global && !v.static && !v.optimizedOutOk;
+
+/** A local shown directly in the Variables view: a non-zero int if there is one, in the youngest frame that has one. */
+export function variableToCheck(f: Facts): FactValue | undefined {
+  const c = f.values.filter((v) => usable(v) && plainIdent.test(v.expr)).sort((a, b) => a.frameIndex! - b.frameIndex!);
+  return c.find((v) => v.kind === 'int' && v.value !== '0') ?? c[0];
+}
+
+/** A member expression in the same frame for the Watch view (an int if possible). */
+export function watchToCheck(f: Facts, frameIndex: number): FactValue | undefined {
+  const c = f.values.filter((v) => usable(v) && v.frameIndex === frameIndex && memberExpr.test(v.expr));
+  return c.find((v) => v.kind === 'int') ?? c.find((v) => v.kind === 'string') ?? c[0];
+}

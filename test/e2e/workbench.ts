@@ -1,0 +1,172 @@
+/**
+ * Driving the VS Code workbench (code-server in Chromium) with playwright-core:
+ * the command palette, the simple file dialog, and reading the debug views.
+ * Selectors are VS Code 1.100's DOM classes.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROMIUM } from './codeServer';
+
+export const ARTIFACTS = 'test-artifacts';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a fresh temporary profile (--user-data-dir).
+  });
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async shot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const p = join(ARTIFACTS, `${name}.png`);
+    await this.page.screenshot({ path: p });
+    return p;
+  }
+
+  /** Opens `url` and waits until the workbench and its Explorer are up, then gives it keyboard focus. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    // A key press right after load can be lost: click into the workbench first.
+    await this.page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  }
+
+  /**
+   * Runs a palette command by (part of) its title. Commands of extensions
+   * appear only once the remote extension host has scanned them, so a miss
+   * closes the palette and tries again until `timeout`.
+   */
+  async runCommand(title: string, timeout = 60_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    const input = this.page.locator('.quick-input-widget input.input');
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3000 });
+        await this.page.keyboard.press('Enter');
+        return;
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw new Error(`command '${title}' not found in the palette within ${timeout / 1000} s`);
+        await this.page.waitForTimeout(1000);
+      }
+    }
+  }
+
+  /** The simple file dialog (code-server's showOpenDialog): its title and the path it was pre-filled with. */
+  async fileDialog(): Promise<{ title: string; value: string }> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible' });
+    const input = widget.locator('input.input');
+    await this.page.waitForFunction(`(document.querySelector('.quick-input-widget input.input')?.value ?? '').startsWith('/')`,
+      undefined, { timeout: 15_000 });
+    const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+    return { title, value: await input.inputValue() };
+  }
+
+  /**
+   * Types `path` into the simple file dialog and accepts it. The dialog reacts
+   * to typing (it navigates and selects the matching entry), so the path is
+   * typed, not pasted, and Enter waits until the list shows the file's name.
+   */
+  async acceptFile(path: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input.input');
+    const title = await widget.locator('.quick-input-title').innerText().catch(() => '');
+    await input.click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(path, { delay: 5 });
+    const name = path.split('/').pop() ?? path;
+    await widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.waitForTimeout(300);
+    if ((await input.inputValue()) !== path) throw new Error(`file dialog shows '${await input.inputValue()}', not '${path}'`);
+    await this.page.keyboard.press('Enter');
+    // Accepted: the dialog closes, or the next one (with another title) opens.
+    await this.page.waitForFunction(`(() => {
+      const w = document.querySelector('.quick-input-widget');
+      if (!w || w.style.display === 'none') return true;
+      const t = w.querySelector('.quick-input-title');
+      return (t ? t.textContent : '') !== ${JSON.stringify(title)};
+    })()`, undefined, { timeout: 10_000 });
+  }
+
+  /** Texts of the Call Stack rows that are frames, once at least `min` are shown. */
+  async callStack(min: number, timeout = 60_000): Promise<string[]> {
+    const rows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
+    await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= ${min}`,
+      undefined, { timeout });
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  async selectFrame(index: number): Promise<void> {
+    await this.page.locator('.debug-call-stack .monaco-list-row .stack-frame').nth(index).click();
+  }
+
+  /** Texts of the Variables rows ("name: value" per row, scopes included). */
+  async variables(): Promise<string[]> {
+    const rows = this.page.locator('.debug-variables .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
+    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Waits for a Variables row `name: value...`; returns its text. */
+  async variableRow(name: string, timeout = 30_000): Promise<string> {
+    const row = this.page.locator('.debug-variables .monaco-list-row', { has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    return (await row.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Adds a Watch expression with the Watch view's "Add Expression" action; returns the row text once evaluated. */
+  async addWatch(expr: string): Promise<string> {
+    const header = this.page.locator('.pane-header', { hasText: 'Watch' }).first();
+    await header.hover();
+    await header.locator('.action-label[aria-label="Add Expression"], .codicon-add').first().click();
+    await this.page.keyboard.type(expr);
+    await this.page.keyboard.press('Enter');
+    const row = this.page.locator('.debug-watch .monaco-list-row', { hasText: expr }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.waitForFunction(`[...document.querySelectorAll('.debug-watch .monaco-list-row')]
+      .some((r) => r.textContent.includes(${JSON.stringify(expr)}) && (r.querySelector('.value')?.textContent ?? '') !== '')`,
+      undefined, { timeout: 15_000 });
+    return (await row.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Hovers the first occurrence of `word` in the active editor and returns the debug hover's text. */
+  async hover(word: string): Promise<string> {
+    const token = this.page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${escapeRe(word)}$`) }).first();
+    await token.waitFor({ state: 'visible', timeout: 15_000 });
+    await token.hover();
+    const widget = this.page.locator('.debug-hover-widget, .monaco-hover-content').first();
+    await widget.waitFor({ state: 'visible', timeout: 15_000 });
+    return (await widget.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Stops the session with the debug toolbar's Stop button and waits for the Call Stack to empty. */
+  async stopDebugging(): Promise<void> {
+    await this.page.locator('.debug-toolbar .codicon-debug-stop, .debug-toolbar .codicon-debug-disconnect').first().click({ timeout: 5000 });
+    await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length === 0`,
+      undefined, { timeout: 15_000 });
+  }
+
+  /** Removes every Watch expression (the Watch view's "Remove All Expressions" action). */
+  async clearWatches(): Promise<void> {
+    if ((await this.page.locator('.debug-watch .monaco-list-row').count()) === 0) return;
+    const header = this.page.locator('.pane-header', { hasText: 'Watch' }).first();
+    await header.hover();
+    await header.locator('.action-label[aria-label="Remove All Expressions"], .codicon-close-all').first().click({ timeout: 5000 });
+  }
+}
+
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
