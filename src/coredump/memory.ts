@@ -107,6 +107,11 @@ export class LinearMemory {
 
   private view(addr: number, len: number): DataView | undefined {
     if (!Number.isSafeInteger(addr) || addr < 0 || addr + len > this.size) return undefined;
+    const i = this.segmentBefore(addr);
+    const seg = i >= 0 ? this.segments[i] : undefined;
+    if (seg && addr + len <= seg.end) { // fast path: inside one segment, no copy
+      return new DataView(seg.data.buffer, seg.data.byteOffset + (addr - seg.start), len);
+    }
     const r = this.read(addr, len);
     return new DataView(r.bytes.buffer, r.bytes.byteOffset, len);
   }

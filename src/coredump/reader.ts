@@ -292,15 +292,19 @@ function readThreads(
   const encs: ValueEncoding[] = want === 'auto' ? ['leb', 'fixed'] : [want];
   const layouts: FrameLayout[] = synthesized ? ['no-instance', 'standard'] : ['standard', 'no-instance'];
   const attempts: Attempt[] = [];
-  for (const layout of layouts) for (const enc of encs) {
-    const a: Attempt = { enc, layout };
-    try { a.threads = stacks.map((s) => readThread(bytes, file, s, enc, layout)); } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
-      a.error = e;
-    }
-    attempts.push(a);
-  }
   const inRange = (t: Thread[]): boolean => t.every((th) => th.frames.every((f) => f.instanceIndex < instances.length));
+  for (const layout of layouts) {
+    for (const enc of encs) {
+      const a: Attempt = { enc, layout };
+      try { a.threads = stacks.map((s) => readThread(bytes, file, s, enc, layout)); } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        a.error = e;
+      }
+      attempts.push(a);
+    }
+    // a layout that parses with in-range instances wins; the later (less preferred) layouts are not tried
+    if (attempts.some((a) => a.layout === layout && a.threads && inRange(a.threads))) break;
+  }
   const ok = attempts.filter((a) => a.threads);
   const best = ok.find((a) => inRange(a.threads as Thread[])) ?? ok[0];
   if (!best) {
