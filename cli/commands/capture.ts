@@ -103,15 +103,17 @@ async function runChild(a: Args): Promise<number> {
   });
   const lines = fs.existsSync(report) ? fs.readFileSync(report, 'utf8').split('\n').filter(Boolean) : [];
   fs.rmSync(tmp, { recursive: true, force: true });
-  let written = 0;
+  let written = 0, failed = 0;
   for (const l of lines) {
     const r = JSON.parse(l) as ReportLine | ErrorLine;
-    if ('error' in r) continue; // already printed by the child
+    if ('error' in r) { failed++; continue; } // already printed by the child
     console.error(summary(r));
     written++;
   }
   if (written) return 0;
-  console.error(`wasm-coredump: no Wasm trap happened (program exit code ${code}); no core dump written`);
+  console.error(failed
+    ? `wasm-coredump: no core dump written (program exit code ${code})`
+    : `wasm-coredump: no Wasm trap happened (program exit code ${code}); no core dump written`);
   return code || 1;
 }
 

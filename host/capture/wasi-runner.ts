@@ -24,13 +24,14 @@ function main(): void {
   const name = path.basename(program);
   const settings = readSettings(process.env, `${name.replace(/\.wasm$/, '')}.coredump`);
   const module = new WA.Module(bytes);
+  const writers = fileWriters(settings);
   installTrapCapture({
     noLocals: settings.noLocals,
     valueEncoding: settings.valueEncoding,
     executableName: name,
     moduleName: () => name,
     moduleBytes: () => bytes,
-    ...fileWriters(settings),
+    ...writers,
   });
   const wasi = new WASI({
     version: 'preview1',
@@ -41,7 +42,16 @@ function main(): void {
   });
   const instance = new WA.Instance(module, wasi.getImportObject());
   const exports = instance.exports;
-  const code = typeof exports._start === 'function' ? wasi.start(instance) : (wasi.initialize(instance), 0);
+  let code: number | undefined;
+  try {
+    code = typeof exports._start === 'function' ? wasi.start(instance) : (wasi.initialize(instance), 0);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack size/i.test(e.message)) {
+      // V8's debugger never pauses on a stack overflow, so nothing could be captured.
+      writers.onError(new Error('stack overflow (RangeError): V8 does not pause on stack overflows, so no core dump can be taken'));
+    }
+    throw e;
+  }
   process.exitCode = code ?? 0;
 }
 
