@@ -186,6 +186,7 @@ def(M, 14, 'table.copy', 'table_copy', Trap);
 def(M, 15, 'table.grow', 'table');
 def(M, 16, 'table.size', 'table');
 def(M, 17, 'table.fill', 'table', Trap);
+def(M, 18, 'memory.discard', 'mem', Trap); // memory-control proposal
 // wide arithmetic
 run(M, 19, 'i64.add128 i64.sub128 i64.mul_wide_s i64.mul_wide_u');
 
