@@ -5,10 +5,10 @@
  * as soon as the event handler returns) and asynchronously (a remote
  * inspector over WebSocket). Drivers: `runSync`, `runAsync`.
  */
-import { CoreDumpInput, FrameInput, GlobalInput, MemoryInput, Segment, CHUNK_SIZE, PAGE_SIZE } from '../../src/coredump/writer';
+import { CoreDumpInput, FrameInput, GlobalInput, MemoryInput, Segment, CHUNK_SIZE, PAGE_SIZE, chunkMemory } from '../../src/coredump/writer';
 import { WasmValue, Instance } from '../../src/coredump/model';
 import { CallFrame, PausedEvent, Request, isWasmFrame } from './protocol';
-import { EncodedValue, FRAMES_FN, FramesReply, MEMORY_FN, MemoryReply } from './debuggee';
+import { EncodedValue, FRAMES_FN, FramesReply, MEMORY_FN, MemoryReply, STASH_FN, STASH_KEY } from './debuggee';
 import { WasmModule, readModule } from '../../src/wasm/module';
 
 export interface CollectOptions {
@@ -22,6 +22,11 @@ export interface CollectOptions {
   moduleName?: (scriptId: string) => string | undefined;
   /** The module bytes behind a script id, if the caller has them (else fetched with Debugger.getScriptSource). */
   moduleBytes?: (scriptId: string) => Uint8Array | undefined;
+  /**
+   * The debuggee runs in this very isolate (a synchronous in-process
+   * session): memory is then read directly, without base64 over the protocol.
+   */
+  inProcess?: boolean;
   /** Frames per protocol call (bounds argument list size). */
   framesPerCall?: number;
   /** Memory bytes scanned per protocol call. */
@@ -174,6 +179,18 @@ export function* collectCoreDump(paused: PausedEvent, opts: CollectOptions = {})
     const modId = objectId(wasmFrames[fi], 'module') ?? thisId;
     const size = reply.memories[m].bytes;
     const segments: Segment[] = [];
+    if (opts.inProcess) {
+      const key = Symbol.for(STASH_KEY);
+      const g = globalThis as unknown as Record<symbol, unknown>;
+      jsonResult<object>(yield callFn(modId, STASH_FN, [{ value: local }]), `reading memory ${m}`);
+      const view = g[key];
+      delete g[key];
+      if (view instanceof Uint8Array) {
+        memories.push({ pages: Math.floor(view.length / PAGE_SIZE), segments: chunkMemory(view) });
+        continue;
+      }
+      // The program runs in another realm (e.g. a vm context): fall back to the protocol.
+    }
     for (let from = 0; from < size; from += window) {
       const r = jsonResult<MemoryReply>(yield callFn(modId, MEMORY_FN, [{ value: local }, { value: from }, { value: Math.min(from + window, size) }, { value: CHUNK_SIZE }]), `reading memory ${m}`);
       for (const [addr, data] of r.segs) segments.push({ offset: addr, bytes: b64(data) });

@@ -94,3 +94,17 @@ export const MEMORY_FN = `function(memIndex, from, to, chunk) {
   }
   return JSON.stringify({ bytes: u8.length, segs });
 }`;
+
+/** Key under which STASH_FN leaves a memory's bytes for an in-process collector (removed right after). */
+export const STASH_KEY = 'wasm-coredump.capture.memory';
+
+/**
+ * In-process only: `this` is a frame's module scope; puts a Uint8Array view
+ * of memory `memIndex` on globalThis[Symbol.for(STASH_KEY)] so the collector,
+ * running in the same isolate, reads it without any copy or encoding.
+ */
+export const STASH_FN = `function(memIndex) {
+  const ms = this.memories || {};
+  globalThis[Symbol.for(${JSON.stringify(STASH_KEY)})] = new Uint8Array(ms[Object.keys(ms)[memIndex]].buffer);
+  return '{}';
+}`;

@@ -30,7 +30,7 @@ export interface CaptureArgs extends CaptureOptions { session: AsyncSession | in
 
 /** Collect and encode a core dump synchronously from an in-process node:inspector Session. */
 export function captureCoreDumpSync(a: SyncCaptureArgs): Uint8Array {
-  const model = runSync(collectCoreDump(a.pausedEvent, a), (r) => postSync(a.session, r.method, r.params));
+  const model = runSync(collectCoreDump(a.pausedEvent, { ...a, inProcess: true }), (r) => postSync(a.session, r.method, r.params));
   return writeCoreDump(model, { valueEncoding: a.valueEncoding });
 }
 

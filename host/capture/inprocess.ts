@@ -43,6 +43,7 @@ export function installTrapCapture(opts: InProcessOptions): () => void {
     try {
       const model = runSync(collectCoreDump(p, {
         ...opts,
+        inProcess: true,
         moduleName: (sid) => opts.moduleName?.(sid) ?? urls.get(sid),
       }), (r) => postSync(session, r.method, r.params));
       const bytes = writeCoreDump(model, { valueEncoding: opts.valueEncoding });
