@@ -337,14 +337,25 @@ export class WasmModule {
     return (this._exports = out);
   }
 
-  /** The build_id custom section's bytes, as lowercase hex. */
+  /**
+   * The build_id custom section's id bytes, as lowercase hex. BuildId.md
+   * writes a length-prefixed byte vector (LLVM, binaryen, emscripten); some
+   * older producers (e.g. symbolic's Rust fixtures) wrote the raw bytes. The
+   * prefixed reading is used when its length matches the section exactly,
+   * otherwise the whole content is the id.
+   */
   get buildId(): string | undefined {
     const s = this.customSections('build_id')[0];
     if (!s) return undefined;
-    const r = this.reader(s);
-    const len = r.uleb32();
-    if (len > r.remaining) r.fail(`build_id length ${len} exceeds section`);
-    return toHex(r.bytesView(len));
+    const content = this.bytes.subarray(s.contentStart, s.end);
+    let len = 0, shift = 0, i = 0;
+    for (; i < content.length && i < 5; i++) {
+      len += (content[i] & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((content[i] & 0x80) === 0) break;
+    }
+    if (i < content.length && (content[i] & 0x80) === 0 && len === content.length - i - 1) return toHex(content.subarray(i + 1));
+    return toHex(content);
   }
 
   /** external_debug_info: a URL or path. */
