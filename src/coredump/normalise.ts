@@ -12,14 +12,15 @@
  * it (a return address). We try every combination per module and keep the
  * one under which the most frames are plausible: on an instruction boundary
  * inside the frame's function, callers on a call instruction and the
- * innermost frame on an instruction that can trap or calls (into the host).
+ * innermost frame on an instruction that can trap or calls into the host
+ * (`canTrapInFrame` of the decoder). Measured: V8 (Node 20 `Error.stack`) and
+ * wasmtime (its traps.rs expectations: func_offset 1 = the `call` after an
+ * empty locals declaration) both point callers AT the call.
  * Caller frames are always normalised to the START of the call instruction.
  */
-import { ByteReader } from '../util/reader';
-import { CodeAddr, FileOffset } from '../util/offsets';
-import { WasmModule, FunctionBody } from '../wasm/module';
-import { readOpcode, skipImm } from '../wasm/instr';
-import { OpFlag } from '../wasm/opcodes';
+import { CodeAddr, FileOffset, codeAddr } from '../util/offsets';
+import { WasmModule } from '../wasm/module';
+import { Instr, canTrapInFrame, instructionAt, instructionBoundaries, isCallInstr } from '../wasm/decoder';
 import { CodeOffsetBase, CoreDumpModel, Frame } from './model';
 
 export type CallSiteConvention = 'at-call' | 'after-call';
@@ -54,32 +55,8 @@ export interface NormalisationReport {
   unresolvedFrames: number;
 }
 
-interface Decoded { starts: number[]; flags: number[]; ends: number[] }
-const cache = new WeakMap<WasmModule, Map<number, Decoded>>();
-
-/** Instruction starts (file offsets), flags and ends of one function, decoded once. */
-function decodeFunction(m: WasmModule, b: FunctionBody): Decoded {
-  let perMod = cache.get(m);
-  if (!perMod) cache.set(m, (perMod = new Map()));
-  const hit = perMod.get(b.index);
-  if (hit) return hit;
-  const d: Decoded = { starts: [], flags: [], ends: [] };
-  const r = new ByteReader(m.bytes, m.file, 'code', b.firstInstr, b.end);
-  try {
-    while (!r.atEnd) {
-      const at = r.pos;
-      const info = readOpcode(r);
-      skipImm(r, info);
-      d.starts.push(at); d.flags.push(info.flags); d.ends.push(r.pos);
-    }
-  } catch {
-    // malformed body: keep the instructions decoded so far
-  }
-  perMod.set(b.index, d);
-  return d;
-}
-
-function find(a: number[], x: number): number {
+/** Index of x in a sorted array, or -1. */
+function find(a: Int32Array, x: number): number {
   let lo = 0, hi = a.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
@@ -89,35 +66,37 @@ function find(a: number[], x: number): number {
   return -1;
 }
 
-const CALL = OpFlag.Call, TRAP = OpFlag.Trap;
+/** Instruction boundaries of a function (H1's cached decoder); undefined when its code is malformed. */
+function boundaries(m: WasmModule, funcIndex: number): Int32Array | undefined {
+  try { return instructionBoundaries(m, funcIndex); } catch { return undefined; }
+}
 
-/** Where frame `f` points under a convention: file offset of the instruction, or why not. */
-function locate(m: WasmModule, f: Frame, base: CodeOffsetBase, callSite: CallSiteConvention):
-  { ok: boolean; inFunction: boolean; onBoundary: boolean; at?: FileOffset } {
+function instr(m: WasmModule, addr: number): Instr | undefined {
+  try { return instructionAt(m, codeAddr(addr)); } catch { return undefined; }
+}
+
+interface Located { ok: boolean; inFunction: boolean; onBoundary: boolean; at?: CodeAddr }
+const NOWHERE: Located = { ok: false, inFunction: false, onBoundary: false };
+
+/** Where frame `f` points under a convention: the code address of its instruction, and whether that is plausible. */
+function locate(m: WasmModule, f: Frame, base: CodeOffsetBase, callSite: CallSiteConvention): Located {
   const body = m.body(f.funcIndex);
-  if (!body) return { ok: false, inFunction: false, onBoundary: false };
-  let off: number;
-  if (base === 'body') off = body.bodyStart + f.rawCodeOffset;
-  else if (base === 'first-instruction') off = body.firstInstr + f.rawCodeOffset;
-  else {
-    const cs = m.codeSectionStart;
-    if (cs === undefined) return { ok: false, inFunction: false, onBoundary: false };
-    off = cs + f.rawCodeOffset;
+  const cs = m.codeSectionStart;
+  if (!body || cs === undefined) return NOWHERE;
+  const off = f.rawCodeOffset + (base === 'body' ? body.bodyStart : base === 'first-instruction' ? body.firstInstr : cs);
+  if (off < body.firstInstr || off >= body.end) return NOWHERE;
+  const b = boundaries(m, f.funcIndex);
+  const i = b ? find(b, off - cs) : -1;
+  if (!b || i < 0) return { ok: false, inFunction: true, onBoundary: false };
+  if (f.index > 0 && callSite === 'after-call') {
+    // a return address: the instruction that ENDS here must be the call
+    if (i === 0) return { ok: false, inFunction: true, onBoundary: false };
+    const call = instr(m, b[i - 1]);
+    return { ok: !!call && isCallInstr(call), inFunction: true, onBoundary: true, at: codeAddr(b[i - 1]) };
   }
-  const d = decodeFunction(m, body);
-  const innermost = f.index === 0;
-  // a return address may equal the body end (a call as the last instruction before `end` cannot be, but be lenient)
-  const inFunction = off >= body.firstInstr && (off < body.end || (!innermost && callSite === 'after-call' && off === body.end));
-  if (!inFunction) return { ok: false, inFunction, onBoundary: false };
-  if (!innermost && callSite === 'after-call') {
-    const i = find(d.ends, off);
-    const onBoundary = i >= 0;
-    return { ok: onBoundary && (d.flags[i] & CALL) !== 0, inFunction, onBoundary, at: onBoundary ? (d.starts[i] as FileOffset) : undefined };
-  }
-  const i = find(d.starts, off);
-  if (i < 0) return { ok: false, inFunction, onBoundary: false };
-  const need = innermost ? CALL | TRAP : CALL;
-  return { ok: (d.flags[i] & need) !== 0, inFunction, onBoundary: true, at: off as FileOffset };
+  const at = instr(m, b[i]);
+  const ok = !!at && (f.index === 0 ? canTrapInFrame(m, at) : isCallInstr(at));
+  return { ok, inFunction: true, onBoundary: true, at: codeAddr(b[i]) };
 }
 
 const BASES: CodeOffsetBase[] = ['body', 'first-instruction', 'code-section'];
@@ -154,7 +133,14 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
     const m = modules.get(mi) as WasmModule;
     const scores: BaseScore[] = [];
     try {
-      for (const base of BASES) for (const site of SITES) scores.push(score(m, frames, base, site));
+      // with only innermost frames the call-site convention does not matter; with 3+ frames all plausible
+      // under the preferred interpretation the others cannot do better (their scores are not computed)
+      const sites = frames.some((f) => f.index > 0) ? SITES : SITES.slice(0, 1);
+      search: for (const base of BASES) for (const site of sites) {
+        const sc = score(m, frames, base, site);
+        scores.push(sc);
+        if (sc.plausible === frames.length && frames.length >= 3) break search;
+      }
     } catch (e) {
       // a module whose sections cannot be read: nothing can be normalised
       report.push({ moduleIndex: mi, frames: frames.length, normalised: 0, scores, reason: `module unreadable: ${e instanceof Error ? e.message : String(e)}` });
@@ -173,7 +159,7 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
     let n = 0;
     for (const f of frames) {
       const l = locate(m, f, best.base, best.callSite);
-      if (l.at !== undefined) { f.codeAddr = m.toCodeAddr(l.at); n++; } else unresolved++;
+      if (l.at !== undefined) { f.codeAddr = l.at; n++; } else unresolved++;
     }
     report.push({ moduleIndex: mi, base: best.base, callSite: best.callSite, frames: frames.length, normalised: n, scores, reason: explain(best, scores, frames.length) });
   }
@@ -183,10 +169,11 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
 function explain(best: BaseScore, scores: BaseScore[], total: number): string {
   const hasCallers = total > 1;
   const what = hasCallers ? 'callers on a call' + (best.callSite === 'after-call' ? ' (return address after it)' : '') + ', innermost on a trapping instruction or call' : 'innermost frame on a trapping instruction or call';
-  const others = scores.filter((s) => s !== best && (hasCallers || s.callSite === 'at-call'))
+  const others = scores.filter((s) => s !== best)
     .map((s) => `${s.base}${hasCallers ? '/' + s.callSite : ''} ${s.plausible}/${total}`).join(', ');
-  const ties = scores.filter((s) => s !== best && s.plausible === best.plausible && s.onBoundary === best.onBoundary && (hasCallers || s.callSite === 'at-call'));
-  return `${best.plausible}/${total} frames plausible (${best.onBoundary} on instruction boundaries; ${what}); others: ${others}` +
+  const ties = scores.filter((s) => s !== best && s.plausible === best.plausible && s.onBoundary === best.onBoundary);
+  return `${best.plausible}/${total} frames plausible (${best.onBoundary} on instruction boundaries; ${what}); ` +
+    (others ? `others: ${others}` : 'other interpretations not tried (every frame already plausible)') +
     (ties.length ? `; ambiguous with ${ties.map((s) => s.base).join(', ')}: kept the preferred ${best.base}` : '');
 }
 
