@@ -7,7 +7,7 @@
 # Needs the Debian packages listed in ../shared/docs/toolchains.md.
 # Usage: scripts/build-fixtures.sh [--no-capture] [FIXTURE_ID ...]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${BASH_SOURCE[0]%/*}/.."
 
 missing=()
 need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
@@ -17,8 +17,11 @@ need wasm-ld-19 "apt: lld-19"
 need clang-14 "apt: clang-14 lld-14 libclang-rt-14-dev-wasm32"
 need /usr/bin/rustc "apt: rustc libstd-rust-dev-wasm32"
 need wasm-validate "apt: wabt"
+need node "Node 20"
+need npm "npm"
 [ -d /usr/lib/rustlib/wasm32-wasi ] || missing+=("rust wasm32-wasi std (apt: libstd-rust-dev-wasm32)")
 [ -d /usr/include/wasm32-wasi ] || missing+=("wasi-libc headers (apt: wasi-libc)")
+[ -f /usr/lib/wasm32-wasi/libc++.a ] || missing+=("libc++ for wasm32 (apt: libc++-19-dev-wasm32 libc++abi-19-dev-wasm32)")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "build-fixtures: missing tools:" >&2
   printf '  %s\n' "${missing[@]}" >&2
