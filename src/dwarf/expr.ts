@@ -161,7 +161,13 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
       throw new Unavailable(`${opName(op)}: Wasm has no machine registers`);
     }
     switch (op) {
-      case DW_OP.addr: push(readAddr()); break;
+      case DW_OP.addr: {
+        const a = readAddr();
+        // wasm-ld writes -1 (and -2 in .debug_ranges/.debug_loc) for symbols it discarded
+        if (a === addrMask || a === addrMask - 1n) throw new Unavailable('the linker discarded this object (tombstone address)');
+        push(a);
+        break;
+      }
       case DW_OP.const1u: push(BigInt(r.u8())); break;
       case DW_OP.const1s: push(BigInt((r.u8() << 24) >> 24)); break;
       case DW_OP.const2u: push(BigInt(r.u16())); break;

@@ -1,0 +1,103 @@
+/**
+ * Every value of every fixture's facts.json, in the full and the --no-locals
+ * core dump: a wrong value never passes; "unavailable" only where the facts
+ * allow it (optimizedOutOk, or a register-resident value without locals).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { loadAllFixtures, fixturePath, dumpFrames, dumpValues, FactValue, Fixture } from '../../fixtures/facts';
+import { openDump, Opened } from './load';
+import { Variable } from '../../../src/values';
+import { WasmModule } from '../../../src/wasm/module';
+import { Symbolizer } from '../../../src/symbols/symbolizer';
+
+/** The canonical text (facts.json conventions) of a displayed variable. */
+export function canonical(v: Variable, f: FactValue): string | undefined {
+  const s = v.value;
+  if (s.startsWith('<unavailable')) return undefined;
+  switch (f.kind) {
+    case 'char': { const m = /'(.*)'$/.exec(s); return m ? m[1] : s; }
+    case 'string': {
+      const m = /"((?:[^"\\]|\\.)*)"/.exec(s);
+      return m ? m[1].replace(/\\(["\\'])/g, '$1') : s;
+    }
+    case 'pointer': case 'pointer-null': { const m = /^0x[0-9a-f]+/.exec(s); return m ? '0x' + BigInt(m[0]).toString(16) : s; }
+    case 'optional-null': return /^0x0+$|^null$/.test(s) ? 'null' : s;
+    case 'enum-variant': return /^[A-Za-z_][\w:]*/.exec(s)?.[0] ?? s;
+    case 'rc': { const m = /"((?:[^"\\]|\\.)*)"/.exec(s); return m ? m[1] : s; }
+    default: return s;
+  }
+}
+
+interface Outcome { ok: number; unavailable: string[]; wrong: string[] }
+
+function check(o: Opened, fx: Fixture, dump: string, noLocals: boolean): Outcome {
+  const facts = fx.facts;
+  const frames = dumpFrames(facts, dump);
+  const above = facts.coreDumps[dump].runtimeFramesAbove ?? facts.runtimeFramesAbove;
+  let firstLogical = o.logical.findIndex((l) => l.physical >= above);
+  const rep = facts.coreDumps[dump].repeatedInnermost;
+  if (rep) while (firstLogical < o.logical.length && o.logical[firstLogical].name === rep.function) firstLogical++;
+  const res: Outcome = { ok: 0, unavailable: [], wrong: [] };
+  for (const f of dumpValues(facts, dump)) {
+    if (f.frameIndex === null || frames[f.frameIndex] === undefined) continue;
+    const lf = o.logical[firstLogical + f.frameIndex];
+    const what = `${facts.id}/${dump}${noLocals ? '/nolocals' : ''} #${f.frameIndex} ${f.frame}: ${f.expr}`;
+    let v: Variable;
+    try {
+      v = o.tv.evaluate(lf.physical, f.expr, { frameDie: lf.die });
+    } catch (e) {
+      res.unavailable.push(`${what}: error ${(e as Error).message}`);
+      continue;
+    }
+    let got: string | undefined = canonical(v, f);
+    if (f.length !== undefined && got !== undefined) {
+      const n = v.indexedCount ?? 0;
+      if (n !== f.length) { res.wrong.push(`${what}: length ${n}, expected ${f.length} (${v.value})`); continue; }
+      if (f.elements) {
+        const kids = v.children().filter((c) => /^\[\d+\]$/.test(c.name)).map((c) => canonical(c, { ...f, kind: guessKind(f.elements![0]) }));
+        if (JSON.stringify(kids) !== JSON.stringify(f.elements)) { res.wrong.push(`${what}: elements ${JSON.stringify(kids)}, expected ${JSON.stringify(f.elements)}`); continue; }
+      }
+      res.ok++; continue;
+    }
+    if (f.kind === 'unique_ptr-nonnull') {
+      if (got === undefined) { res.unavailable.push(`${what}: ${v.value}`); continue; }
+      if (/^0x0+\b/.test(got) || !/^0x/.test(got)) res.wrong.push(`${what}: ${got}, expected a non-null pointer`); else res.ok++;
+      continue;
+    }
+    if (got === undefined) { res.unavailable.push(`${what}: ${v.value}`); continue; }
+    if (f.kind === 'enum-variant' && f.payload !== undefined && !v.value.includes(f.payload)) { res.wrong.push(`${what}: ${v.value}, expected payload ${f.payload}`); continue; }
+    if (f.value !== null && got !== f.value) { res.wrong.push(`${what}: got ${JSON.stringify(got)} (${v.value}), expected ${JSON.stringify(f.value)}`); continue; }
+    res.ok++;
+  }
+  return res;
+}
+
+function guessKind(s: string): FactValue['kind'] { return /^-?\d/.test(s) ? 'int' : 'string'; }
+
+for (const fx of loadAllFixtures()) {
+  test(`fixture values: ${fx.facts.id}`, () => {
+    const wasm = fixturePath(fx, fx.facts.module);
+    const m = new WasmModule(new Uint8Array(fs.readFileSync(wasm)), wasm);
+    const sym = new Symbolizer(m);
+    const report: string[] = [];
+    for (const [dump, d] of Object.entries(fx.facts.coreDumps)) {
+      for (const noLocals of [false, true]) {
+        const file = fixturePath(fx, noLocals ? d.noLocals : d.full);
+        const o = openDump(wasm, file, m, sym);
+        const r = check(o, fx, dump, noLocals);
+        report.push(...r.wrong.map((w) => `WRONG ${w}`));
+        // unavailable is acceptable only where the facts allow it
+        const facts = dumpValues(fx.facts, dump);
+        for (const u of r.unavailable) {
+          const expr = u.split(': ')[1];
+          const f = facts.find((x) => u.includes(`${x.frame}: ${x.expr}:`) || x.expr === expr);
+          const allowed = f?.optimizedOutOk || (noLocals && !f?.memoryResident);
+          if (!allowed) report.push(`UNAVAILABLE ${u}`);
+        }
+      }
+    }
+    assert.deepEqual(report, []);
+  });
+}
