@@ -182,6 +182,9 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
         const i = r.ulebN();
         const v = ctx.debugAddr?.(i);
         if (v === undefined) throw new Unavailable(`${opName(op)} ${i}: no .debug_addr entry`);
+        if (op !== DW_OP.constx && op !== DW_OP.GNU_const_index && (BigInt(v) === addrMask || BigInt(v) === addrMask - 1n)) {
+          throw new Unavailable('the linker discarded this object (tombstone address)');
+        }
         push(BigInt(v));
         break;
       }

@@ -3,6 +3,7 @@ import * as C from './constants';
 import { DwarfSections } from './sections';
 import { readForm, readOffset, readAddress, FormContext } from './form';
 import type { Unit } from './unit';
+import { isDiscardedStart } from './ranges';
 
 export interface LineFile {
   /** Name as written in the table (may be relative). */
@@ -28,15 +29,18 @@ export interface LineRow { address: number; file: number; line: number; column: 
 
 /**
  * A decoded line program. Rows are kept in typed arrays (struct of arrays)
- * to stay small; sequences are sorted by start address.
+ * to stay small; sequences are sorted by end address (as LLVM does).
  */
 export class LineProgram {
   version = 0;
   files: LineFile[] = [];
+  /** Include directories as in the table; for DWARF 2-4 index 0 is the comp dir (implicit entry). */
   dirs: string[] = [];
   /** In DWARF 5 file indexes start at 0; before, at 1. */
   fileBase = 1;
   sequences: LineSequence[] = [];
+  /** Sequences dropped because they start at a discarded-code address (0 or a tombstone); kept for diagnostics. */
+  discarded: LineSequence[] = [];
   addr!: Float64Array;
   file!: Uint32Array;
   line!: Uint32Array;
@@ -56,22 +60,19 @@ export class LineProgram {
   }
 
   /**
-   * Row index describing `addr` as llvm-symbolizer picks it: the sequence is
-   * the first (by end address, sequences sorted by start) whose end is past
-   * `addr` and that contains it; the row is the last one at or before `addr`.
-   * -1 if no sequence covers the address.
+   * Row index describing `addr` as llvm-symbolizer picks it: sequences are
+   * sorted by end address; the candidate is the first whose end is past
+   * `addr` and it must contain `addr` (this makes discarded-code sequences
+   * at address 0 lose against real code that ends later); the row is the
+   * last one at or before `addr`. -1 if no sequence covers the address.
    */
   lookup(addr: number): number {
     const seqs = this.sequences;
     let lo = 0, hi = seqs.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (seqs[mid].end <= addr) lo = mid + 1; else hi = mid; }
-    // sequences are sorted by begin; scan forward for one that contains addr (handles overlap from discarded code)
-    for (let i = lo; i < seqs.length && i < lo + 64; i++) {
-      const s = seqs[i];
-      if (s.begin <= addr && addr < s.end) return this.rowInSequence(s, addr);
-      if (s.begin > addr) break;
-    }
-    return -1;
+    if (lo >= seqs.length) return -1;
+    const s = seqs[lo];
+    return s.begin <= addr ? this.rowInSequence(s, addr) : -1;
   }
 
   private rowInSequence(s: LineSequence, addr: number): number {
@@ -99,10 +100,28 @@ function lineFormCtx(version: number, addressSize: number, offsetSize: number, u
   };
 }
 
-function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || dir === '') return name;
-  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
-  return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : dir + sep + name;
+/** Absolute on POSIX or Windows (as LLVM's isPathAbsoluteOnWindowsOrPosix: `/x`, `C:\\x`, `scheme://x`, `\\\\server`). */
+export function isAbsolutePath(p: string): boolean {
+  return p.startsWith('/') || /^[^\\/]*:[\\/]/.test(p) || /^[\\/]{2}/.test(p);
+}
+
+/** sys::path::append (POSIX host): join non-empty parts with '/' unless one already has a separator there. */
+export function appendPath(...parts: string[]): string {
+  let out = '';
+  for (const p of parts) {
+    if (p === '') continue;
+    if (out === '' || out.endsWith('/') || p.startsWith('/')) out += p;
+    else out += '/' + p;
+  }
+  return out;
+}
+
+/** The full path of a line-table file entry, built as llvm-symbolizer builds it (AbsoluteFilePath). */
+function filePath(version: number, dirs: string[], dirIndex: number, name: string, compDir: string): string {
+  if (isAbsolutePath(name)) return name;
+  const includeDir = version >= 5 ? dirs[dirIndex] ?? '' : dirIndex > 0 ? dirs[dirIndex] ?? '' : '';
+  const withCompDir = (version < 5 || dirIndex !== 0) && compDir !== '' && !isAbsolutePath(includeDir);
+  return appendPath(withCompDir ? compDir : '', includeDir, name);
 }
 
 /** Parse the line program at a section-relative `.debug_line` offset. `unit` supplies comp_dir, address size and string bases. */
@@ -147,9 +166,7 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
       const e = readEntry(pr, fileFmt, ctx);
       const dirIndex = e.dir ?? 0;
       const name = e.path ?? '';
-      let dir = lp.dirs[dirIndex] ?? '';
-      if (dirIndex !== 0 || dir === '') dir = dir === '' ? compDir : joinPath(dirIndex === 0 ? '' : compDir, dir);
-      lp.files.push({ name, dirIndex, path: joinPath(dir, name), md5: e.md5, source: e.source });
+      lp.files.push({ name, dirIndex, path: filePath(5, lp.dirs, dirIndex, name, compDir), md5: e.md5, source: e.source });
     }
   } else {
     lp.dirs.push(compDir);
@@ -158,18 +175,12 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
       const name = pr.cstr();
       if (name === '') break;
       const dirIndex = pr.ulebN(); pr.ulebN(); pr.ulebN();
-      lp.files.push({ name, dirIndex, path: joinPath(dirPath(lp.dirs, dirIndex, compDir), name) });
+      lp.files.push({ name, dirIndex, path: filePath(version, lp.dirs, dirIndex, name, compDir) });
     }
   }
   pr.seek(progStart);
-  runProgram(pr, lp, { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir });
+  runProgram(pr, lp, { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir, version });
   return lp;
-}
-
-function dirPath(dirs: string[], i: number, compDir: string): string {
-  if (i === 0) return compDir;
-  const d = dirs[i] ?? '';
-  return joinPath(compDir, d);
 }
 
 function readFormats(r: ByteReader): Fmt[] {
@@ -194,7 +205,7 @@ function readEntry(r: ByteReader, fmts: Fmt[], ctx: FormContext): { path?: strin
   return e;
 }
 
-interface Params { minInst: number; defaultIsStmt: boolean; lineBase: number; lineRange: number; opcodeBase: number; stdLens: number[]; addressSize: number; compDir: string }
+interface Params { minInst: number; defaultIsStmt: boolean; lineBase: number; lineRange: number; opcodeBase: number; stdLens: number[]; addressSize: number; compDir: string; version: number }
 
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
   let cap = 1024, n = 0;
@@ -218,9 +229,8 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
     n++;
     if (end) {
       const begin = A[seqStart];
-      // empty sequences and sequences of discarded code (tombstone start) are dropped, as LLVM does
-      const max = 2 ** (p.addressSize * 8);
-      if (address > begin && begin < max - 2) seqs.push({ begin, end: address, firstRow: seqStart, lastRow: n });
+      // empty sequences and sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are dropped
+      if (address > begin) (isDiscardedStart(begin, p.addressSize) ? lp.discarded : seqs).push({ begin, end: address, firstRow: seqStart, lastRow: n });
       seqStart = n;
       reset();
     }
@@ -244,7 +254,7 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
         case C.DW_LNE_set_address: address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
         case C.DW_LNE_define_file: {
           const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
-          lp.files.push({ name, dirIndex, path: joinPath(dirPath(lp.dirs, dirIndex, p.compDir), name) });
+          lp.files.push({ name, dirIndex, path: filePath(p.version, lp.dirs, dirIndex, name, p.compDir) });
           break;
         }
         default: break; // set_discriminator and vendor opcodes: skipped by length
@@ -270,6 +280,6 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
     }
   }
   lp.addr = A.subarray(0, n); lp.file = F.subarray(0, n); lp.line = L.subarray(0, n); lp.column = Co.subarray(0, n); lp.flags = Fl.subarray(0, n);
-  seqs.sort((a, b) => a.begin - b.begin);
+  seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
   lp.sequences = seqs;
 }

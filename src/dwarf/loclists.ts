@@ -1,7 +1,7 @@
 import * as C from './constants';
 import { CodeAddr, codeAddr } from '../util/offsets';
 import { readAddress, readOffset } from './form';
-import { isTombstone } from './ranges';
+import { isTombstone, isDiscardedStart } from './ranges';
 import type { Unit } from './unit';
 
 /** One entry of a location list: the expression `expr` applies for code addresses in [begin, end). */
@@ -34,7 +34,7 @@ export function readLocationList(u: Unit, offset: number): LocListEntry[] {
   const as = u.addressSize;
   let base = u.baseAddress;
   const add = (b: number, e: number, expr: Uint8Array): void => {
-    if (e > b && !isTombstone(b, as)) out.push({ begin: codeAddr(b), end: codeAddr(e), expr });
+    if (e > b && !isDiscardedStart(b, as)) out.push({ begin: codeAddr(b), end: codeAddr(e), expr });
   };
   if (u.version < 5) {
     const r = u.dwarf.sections.reader(u.isDwo ? '.debug_loc.dwo' : '.debug_loc', offset);

@@ -7,10 +7,20 @@ export interface AddrRange { begin: number; end: number }
 
 const MAX_ENTRIES = 1_000_000;
 
-/** True for the addresses linkers write for discarded code (-1, -2 tombstones); 0 is kept as llvm-symbolizer does. */
+/** True for the addresses linkers write for discarded code (-1, -2 tombstones). */
 export function isTombstone(addr: number, addressSize: number): boolean {
   const max = addressSize === 8 ? 2 ** 64 : 2 ** (addressSize * 8);
   return addr >= max - 2 || (addressSize === 8 && addr >= Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * True for a range start that cannot be Wasm code: a tombstone, or 0 (code
+ * address 0 is the Code section's function count, never an instruction;
+ * linkers before tombstones wrote 0 for discarded functions, which then
+ * overlap real code). llvm-symbolizer keeps such ranges; we drop them.
+ */
+export function isDiscardedStart(addr: number, addressSize: number): boolean {
+  return addr === 0 || isTombstone(addr, addressSize);
 }
 
 /** Offset of range list `index` via the unit's DW_AT_rnglists_base (DWARF 5). */
@@ -26,7 +36,7 @@ export function readRangeList(u: Unit, offset: number): AddrRange[] {
   const out: AddrRange[] = [];
   const as = u.addressSize;
   let base = u.baseAddress;
-  const add = (b: number, e: number): void => { if (e > b && !isTombstone(b, as)) out.push({ begin: b, end: e }); };
+  const add = (b: number, e: number): void => { if (e > b && !isDiscardedStart(b, as)) out.push({ begin: b, end: e }); };
   if (u.version < 5) {
     const secName = '.debug_ranges';
     const dw = u.skeleton?.dwarf ?? u.dwarf;

@@ -4,7 +4,7 @@ import { AbbrevTable } from './abbrev';
 import { Die } from './die';
 import { AttrValue, FormContext, readOffset, skipForm, msg } from './form';
 import type { Dwarf } from './dwarf';
-import { AddrRange, readRangeList, rnglistxOffset } from './ranges';
+import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 
@@ -282,7 +282,7 @@ export class Unit implements FormContext {
       let end: number | undefined;
       if (high?.kind === 'addr') end = high.value;
       else if (high?.kind === 'const') end = low.value + Number(high.value);
-      if (end === undefined || end <= low.value) return [];
+      if (end === undefined || end <= low.value || isDiscardedStart(low.value, this.addressSize)) return [];
       return [{ begin: low.value, end }];
     } catch (e) {
       this.diagnostic(`ranges of DIE 0x${die.offset.toString(16)}: ${msg(e)}`);

@@ -1,14 +1,14 @@
 import type { Dwarf } from '../dwarf/dwarf';
 import type { Unit } from '../dwarf/unit';
 import { readAddress, readOffset, msg } from '../dwarf/form';
-import { isTombstone } from '../dwarf/ranges';
+import { isDiscardedStart } from '../dwarf/ranges';
+import * as C from '../dwarf/constants';
 
 /**
  * Code address → compile unit, built once from `.debug_aranges`, the units'
  * own ranges (DW_AT_ranges / low_pc+high_pc) for units the aranges do not
  * cover, and line-program sequences for units with neither. Overlapping
- * ranges resolve to the unit with the lowest offset, as LLVM's
- * DWARFDebugAranges does. Lookups are a binary search over sorted arrays.
+ * ranges resolve as LLVM's DWARFDebugAranges does (see sweep). Lookups are a binary search over sorted arrays.
  */
 export class AddressIndex {
   private begin: Float64Array = new Float64Array(0);
@@ -39,8 +39,9 @@ export class AddressIndex {
       const root = u.root();
       if (!root) return;
       let rs = root.ranges();
-      if (rs.length === 0) {
-        // fall back to line sequences (units without ranges, e.g. some hand-written or stripped DWARF)
+      if (rs.length === 0 && !root.has(C.DW_AT_ranges) && !root.has(C.DW_AT_low_pc)) {
+        // fall back to line sequences only for units that describe no ranges at all (as LLVM, which has no
+        // fallback, would give nothing; a unit whose ranges are present but empty covers no code)
         const lp = u.lineProgram();
         rs = lp ? lp.sequences.map((s) => ({ begin: s.begin, end: s.end })) : [];
       }
@@ -74,7 +75,7 @@ export class AddressIndex {
         while (r.pos + 2 * as <= setEnd) {
           const b = readAddress(r, as), l = readAddress(r, as);
           if (b === 0 && l === 0) break;
-          if (l > 0 && !isTombstone(b, as)) out.push([cuOff, b, b + l]);
+          if (l > 0 && !isDiscardedStart(b, as)) out.push([cuOff, b, b + l]);
         }
         off = secs.rel('.debug_aranges', setEnd);
       }
@@ -84,7 +85,7 @@ export class AddressIndex {
     return out;
   }
 
-  /** Endpoint sweep: where ranges overlap, the unit with the lowest index (= offset) wins. */
+  /** Endpoint sweep as LLVM's DWARFDebugAranges::construct: where ranges overlap, the unit already covering the previous piece continues, else the lowest offset wins. */
   private sweep(raw: Array<[number, number, number]>): void {
     const pts: Array<[number, boolean, number]> = [];
     for (const [b, e, i] of raw) if (e > b) { pts.push([b, true, i]); pts.push([e, false, i]); }
@@ -94,11 +95,14 @@ export class AddressIndex {
     let prev = 0;
     for (const [addr, start, i] of pts) {
       if (prev < addr && active.size > 0) {
-        let best = Infinity;
-        for (const k of active.keys()) if (k < best) best = k;
+        // LLVM: extend the previous range while its unit is still active, else take the lowest active unit
         const n = B.length;
-        if (n > 0 && E[n - 1] === prev && U[n - 1] === best) E[n - 1] = addr;
-        else { B.push(prev); E.push(addr); U.push(best); }
+        if (n > 0 && E[n - 1] === prev && active.has(U[n - 1])) E[n - 1] = addr;
+        else {
+          let best = Infinity;
+          for (const k of active.keys()) if (k < best) best = k;
+          B.push(prev); E.push(addr); U.push(best);
+        }
       }
       if (start) active.set(i, (active.get(i) ?? 0) + 1);
       else { const c = (active.get(i) ?? 1) - 1; if (c <= 0) active.delete(i); else active.set(i, c); }

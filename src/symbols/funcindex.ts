@@ -3,53 +3,57 @@ import type { Die } from '../dwarf/die';
 import type { Unit } from '../dwarf/unit';
 
 /**
- * Per-unit index of subroutine DIEs (subprograms and inlined subroutines)
- * by code range. The DIE for an address is the innermost one: the last in
- * DIE order whose ranges contain the address (children come after their
- * parents), which is what LLVM's address→DIE map yields.
+ * Per-unit map from code address to the innermost subroutine DIE
+ * (subprogram or inlined subroutine), built like LLVM's address→DIE map:
+ * DIEs are inserted in tree order (parents before children); a range
+ * inserted inside an existing one splits it; an entry that starts inside a
+ * later-inserted range keeps its own start. This matches llvm-symbolizer
+ * also where discarded functions at address 0 overlap real code.
  */
 export class FunctionIndex {
-  private readonly begin: Float64Array;
-  private readonly end: Float64Array;
-  /** running maximum of `end` up to each entry (for early stop when scanning back) */
-  private readonly maxEnd: Float64Array;
-  private readonly dies: Die[];
-  private readonly order: Int32Array;
+  private keys: number[] = [];
+  private ends: number[] = [];
+  private dies: Die[] = [];
 
   constructor(unit: Unit) {
-    const entries: Array<{ b: number; e: number; die: Die; ord: number }> = [];
-    const all = unit.parseTree();
-    for (let k = 0; k < all.length; k++) {
-      const d = all[k];
+    for (const d of unit.parseTree()) {
       if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
       if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
-      for (const r of d.ranges()) entries.push({ b: r.begin, e: r.end, die: d, ord: k });
-    }
-    entries.sort((x, y) => x.b - y.b || x.ord - y.ord);
-    const n = entries.length;
-    this.begin = new Float64Array(n); this.end = new Float64Array(n); this.maxEnd = new Float64Array(n); this.order = new Int32Array(n);
-    this.dies = new Array<Die>(n);
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      const x = entries[i];
-      this.begin[i] = x.b; this.end[i] = x.e; this.dies[i] = x.die; this.order[i] = x.ord;
-      m = Math.max(m, x.e); this.maxEnd[i] = m;
+      for (const r of d.ranges()) if (r.end > r.begin) this.insert(r.begin, r.end, d);
     }
   }
 
-  get size(): number { return this.dies.length; }
+  get size(): number { return this.keys.length; }
+
+  /** Index of the first key > x. */
+  private upper(x: number): number {
+    const k = this.keys;
+    let lo = 0, hi = k.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (k[mid] <= x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  private set(key: number, end: number, die: Die): void {
+    const i = this.upper(key) - 1;
+    if (i >= 0 && this.keys[i] === key) { this.ends[i] = end; this.dies[i] = die; return; }
+    this.keys.splice(i + 1, 0, key); this.ends.splice(i + 1, 0, end); this.dies.splice(i + 1, 0, die);
+  }
+
+  private insert(low: number, high: number, die: Die): void {
+    const b = this.upper(low) - 1;
+    if (b >= 0 && low < this.ends[b]) {
+      const pEnd = this.ends[b], pDie = this.dies[b], pKey = this.keys[b];
+      if (high < pEnd) this.set(high, pEnd, pDie);
+      if (low > pKey) this.ends[b] = low;
+    }
+    this.set(low, high, die);
+  }
 
   /** The innermost subroutine DIE containing `addr`. */
   lookup(addr: number): Die | undefined {
-    const b = this.begin;
-    let lo = 0, hi = b.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid] <= addr) lo = mid + 1; else hi = mid; }
-    let best = -1;
-    for (let i = lo - 1; i >= 0; i--) {
-      if (this.maxEnd[i] <= addr) break;
-      if (addr < this.end[i] && (best < 0 || this.order[i] > this.order[best])) best = i;
-    }
-    return best < 0 ? undefined : this.dies[best];
+    const i = this.upper(addr) - 1;
+    if (i < 0 || addr >= this.ends[i]) return undefined;
+    return this.dies[i];
   }
 
   /** All subprogram DIEs with code (for listings). */
