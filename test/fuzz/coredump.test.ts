@@ -47,9 +47,11 @@ const smallMod = new WasmModule(buildModule([
 
 function coreDumpInputs(): Array<[string, Uint8Array]> {
   const out: Array<[string, Uint8Array]> = [];
-  for (const p of [...walk('test/fixtures', (n) => n.endsWith('.coredump')), ...walk('../shared/corpus', (n) => n.endsWith('.coredump'))]) {
-    if (statSync(p).size <= 4 * 1024 * 1024) out.push([p, new Uint8Array(readFileSync(p))]);
-  }
+  // a deterministic sample of the fixture dumps (every producer path is the same V8 capture) plus the corpus
+  const fixtures = walk('test/fixtures', (n) => n.endsWith('.coredump')).filter((p) => statSync(p).size <= 4 * 1024 * 1024);
+  const step = Math.max(1, Math.ceil(fixtures.length / 5));
+  const sample = fixtures.filter((_, i) => i % step === 0);
+  for (const p of [...sample, ...walk('../shared/corpus', (n) => n.endsWith('.coredump'))]) out.push([p, new Uint8Array(readFileSync(p))]);
   for (const enc of ['leb', 'fixed'] as const) {
     out.push([`built-${enc}`, buildCoreDump({
       enc, memories: [{ pages: 1 }, { pages: 1, memory64: true }],
@@ -147,8 +149,8 @@ test('mutated core dumps: model or typed error, bounded time', { timeout: 120_00
   for (const [name, bytes] of inputs) {
     assert.equal(exerciseCore(bytes), undefined, `${name} must read unmutated`);
     for (const cut of truncations(bytes)) { check(`${name} cut at ${cut}`, () => exerciseCore(bytes.subarray(0, cut))); mutants++; }
-    flips(name, bytes, seed++, 1500, exerciseCore);
-    mutants += 1500;
+    flips(name, bytes, seed++, 1000, exerciseCore);
+    mutants += 1000;
   }
   assert.ok(mutants > 3000);
 });
