@@ -10,19 +10,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
-import { ENV_NO_LOCALS, ENV_OUT, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
+import { ENV_MAX, ENV_NO_LOCALS, ENV_OUT, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
 import { captureFromEndpoint } from '../../host/capture/remote';
 
-export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] PROGRAM.wasm [ARGS...]
-       capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] -- node [NODE-OPTIONS] script.mjs [ARGS...]
+export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] PROGRAM.wasm [ARGS...]
+       capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] -- node [NODE-OPTIONS] script.mjs [ARGS...]
        capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--timeout SECONDS] --connect HOST:PORT
   Run a WASI command module (under node:wasi) or a Node program, or attach to a running
   V8 inspector (node --inspect, Chrome --remote-debugging-port, workerd), and write a
   standard Wasm core dump on a Wasm trap: every Wasm frame with its locals and operand
   stack, all globals (exported or not) and all memories.
   --out FILE             where to write (default: PROGRAM.coredump, or core.<pid>.coredump
-                         for Node programs, in the current directory); a second trap in the
-                         same run goes to FILE with .2 before the extension, and so on
+                         for Node programs, in the current directory)
+  --max N                capture up to N traps in one run (default 1; every Wasm trap counts,
+                         also one the program catches); the second goes to FILE with .2
+                         before the extension, and so on
   --no-locals            write empty locals/operand stack vectors (as wasmtime does)
   --value-encoding E     i32/i64 values as signed LEB128 (leb, default: the spec, wasmtime)
                          or fixed-width little-endian (fixed: wasmgdb style)
@@ -33,11 +35,11 @@ export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|f
 
 interface Args {
   out?: string; noLocals: boolean; enc: 'leb' | 'fixed';
-  connect?: string; timeout?: number; command: string[]; nodeMode: boolean;
+  connect?: string; timeout?: number; command: string[]; nodeMode: boolean; max: number;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false };
+  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false, max: 1 };
   let i = 0;
   for (; i < argv.length; i++) {
     const s = argv[i];
@@ -56,6 +58,11 @@ export function parseArgs(argv: string[]): Args {
       if (v !== 'leb' && v !== 'fixed') throw new WasmCoreError('E_ARGUMENT', `--value-encoding must be leb or fixed (got '${v}')`);
       a.enc = v;
     } else if (name === '--connect') a.connect = val();
+    else if (name === '--max') {
+      const v = Number(val());
+      if (!Number.isInteger(v) || v < 1) throw new WasmCoreError('E_ARGUMENT', '--max needs a positive whole number');
+      a.max = v;
+    }
     else if (name === '--timeout') {
       const v = Number(val());
       if (!(v > 0)) throw new WasmCoreError('E_ARGUMENT', '--timeout needs a positive number of seconds');
@@ -85,7 +92,7 @@ function summary(r: ReportLine): string {
 async function runChild(a: Args): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-coredump-'));
   const report = path.join(tmp, 'report.jsonl');
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_REPORT]: report, [ENV_NO_LOCALS]: a.noLocals ? '1' : '0', [ENV_VALUE_ENCODING]: a.enc };
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_REPORT]: report, [ENV_NO_LOCALS]: a.noLocals ? '1' : '0', [ENV_VALUE_ENCODING]: a.enc, [ENV_MAX]: String(a.max) };
   let argv: string[];
   if (a.nodeMode) {
     argv = ['-r', path.join(captureDir, 'preload.js'), ...a.command.slice(1)];

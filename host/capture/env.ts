@@ -12,11 +12,12 @@ export const ENV_OUT = 'WASM_COREDUMP_OUT';
 export const ENV_REPORT = 'WASM_COREDUMP_REPORT';
 export const ENV_NO_LOCALS = 'WASM_COREDUMP_NO_LOCALS';
 export const ENV_VALUE_ENCODING = 'WASM_COREDUMP_VALUE_ENCODING';
+export const ENV_MAX = 'WASM_COREDUMP_MAX';
 
 export interface ReportLine extends TrapInfo { file: string }
 export interface ErrorLine { error: string }
 
-export interface ChildSettings { out: string; report?: string; noLocals: boolean; valueEncoding: ValueEncoding }
+export interface ChildSettings { out: string; report?: string; noLocals: boolean; valueEncoding: ValueEncoding; maxDumps?: number }
 
 export function readSettings(env: NodeJS.ProcessEnv, fallbackOut: string): ChildSettings {
   return {
@@ -24,6 +25,7 @@ export function readSettings(env: NodeJS.ProcessEnv, fallbackOut: string): Child
     report: env[ENV_REPORT] || undefined,
     noLocals: env[ENV_NO_LOCALS] === '1',
     valueEncoding: env[ENV_VALUE_ENCODING] === 'fixed' ? 'fixed' : 'leb',
+    maxDumps: Number(env[ENV_MAX]) > 0 ? Number(env[ENV_MAX]) : undefined,
   };
 }
 

@@ -18,6 +18,8 @@ export interface InProcessOptions extends CollectOptions {
   onTrap(bytes: Uint8Array, info: TrapInfo): void;
   /** Called if collecting fails (the program continues). */
   onError?(e: unknown): void;
+  /** Stop pausing after this many core dumps (default: unlimited). */
+  maxDumps?: number;
 }
 
 /** Post synchronously on an in-process session (its callbacks run before `post` returns). */
@@ -37,9 +39,16 @@ export function installTrapCapture(opts: InProcessOptions): () => void {
   session.on('Debugger.scriptParsed', (m: { params: ScriptParsed }) => {
     if (m.params.scriptLanguage === 'WebAssembly' || m.params.url.startsWith('wasm://')) urls.set(m.params.scriptId, m.params.url);
   });
+  let taken = 0;
   session.on('Debugger.paused', (m: { params: PausedEvent }) => {
     const p = m.params;
     if (!isWasmTrap(p)) return;
+    if (opts.maxDumps !== undefined && taken >= opts.maxDumps) return;
+    taken++;
+    if (opts.maxDumps !== undefined && taken >= opts.maxDumps) {
+      // The last one: stop pausing on exceptions (debug pauses cost time) once this one is collected.
+      queueMicrotask(() => { try { postSync(session, 'Debugger.setPauseOnExceptions', { state: 'none' }); } catch { /* session gone */ } });
+    }
     try {
       const model = runSync(collectCoreDump(p, {
         ...opts,

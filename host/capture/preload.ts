@@ -8,6 +8,7 @@ import { fileWriters, readSettings } from './env';
 const settings = readSettings(process.env, `core.${process.pid}.coredump`);
 installTrapCapture({
   noLocals: settings.noLocals,
+  maxDumps: settings.maxDumps,
   valueEncoding: settings.valueEncoding,
   executableName: process.argv[1] ? require('node:path').basename(process.argv[1]) : 'node',
   ...fileWriters(settings),

@@ -27,6 +27,7 @@ function main(): void {
   const writers = fileWriters(settings);
   installTrapCapture({
     noLocals: settings.noLocals,
+    maxDumps: settings.maxDumps,
     valueEncoding: settings.valueEncoding,
     executableName: name,
     moduleName: () => name,

@@ -7,7 +7,7 @@ import { readCoreDump, CoreDump } from '../../../src/coredump/reader';
 import { moduleA, moduleB, twoModuleScript } from './programs';
 import { hasTool, runCli, tmpDir, wasmValidate } from './helpers';
 
-function setup(mode: 'once' | 'loop'): { dir: string; script: string } {
+function setup(mode: 'once' | 'loop' | 'three-caught'): { dir: string; script: string } {
   const dir = tmpDir();
   const a = path.join(dir, 'a.wasm'), b = path.join(dir, 'b.wasm');
   fs.writeFileSync(a, moduleA());
@@ -56,6 +56,17 @@ test('capture -- node script.mjs: two modules, two instances, JS frames skipped'
   const core = readCoreDump(new Uint8Array(fs.readFileSync(out)), out);
   checkTwoModules(core);
   assert.equal(core.executableName, 'main.mjs');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('capture --max 2 -- node: traps the program catches count too; the second file gets .2', async () => {
+  const { dir, script } = setup('three-caught');
+  const out = path.join(dir, 'many.coredump');
+  const r = await runCli(['capture', '--max', '2', '--out', out, '--', 'node', script]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /caught 2/, 'the program runs to its end');
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.coredump')).sort(), ['many.2.coredump', 'many.coredump']);
+  checkTwoModules(readCoreDump(new Uint8Array(fs.readFileSync(path.join(dir, 'many.2.coredump'))), 'many.2.coredump'));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -76,13 +76,13 @@ export function moduleB(): Uint8Array {
 }
 
 /** A Node script: A.run(0) -> JS cb -> B.boom(0) traps (integer divide by zero). */
-export function twoModuleScript(aFile: string, bFile: string, mode: 'once' | 'loop'): string {
+export function twoModuleScript(aFile: string, bFile: string, mode: 'once' | 'loop' | 'three-caught'): string {
   return `
 import { readFileSync } from 'node:fs';
 const b = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(bFile)})), {});
 const a = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(${JSON.stringify(aFile)})), { env: { cb: (x) => b.exports.boom(x) } });
-${mode === 'once'
-    ? 'console.log("before trap"); a.exports.run(0);'
+${mode === 'once' ? 'console.log("before trap"); a.exports.run(0);'
+    : mode === 'three-caught' ? 'for (let i = 0; i < 3; i++) { try { a.exports.run(0); } catch { console.log("caught", i); } }'
     : 'const t = setInterval(() => { try { a.exports.run(0); } catch { /* keep going */ } }, 100); setTimeout(() => clearInterval(t), 30000);'}
 `;
 }
