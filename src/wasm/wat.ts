@@ -60,18 +60,25 @@ function heapText(m: WasmModule, h: HeapType): string {
   return typeof h === 'number' ? indexText(m, 'type', h) : h;
 }
 
+/** A value type with type indices inside `(ref ...)` replaced by their names. */
+export function valTypeText(m: WasmModule, t: string): string {
+  return t.startsWith('(ref') ? t.replace(/(\d+)\)$/, (_, d: string) => `${indexText(m, 'type', Number(d))})`) : t;
+}
+
+const typesText = (m: WasmModule, ts: string[]): string => ts.map((t) => valTypeText(m, t)).join(' ');
+
 function refText(m: WasmModule, t: RefType): string {
   return `(ref ${t.nullable ? 'null ' : ''}${heapText(m, t.heap)})`;
 }
 
 function blockTypeText(m: WasmModule, b: BlockType): string {
   if (b.kind === 'empty') return '';
-  if (b.kind === 'value') return ` (result ${b.type})`;
+  if (b.kind === 'value') return ` (result ${valTypeText(m, b.type)})`;
   const ft = m.types[b.index];
   let s = ` (type ${indexText(m, 'type', b.index)})`;
   if (ft && ft.kind !== 'struct' && ft.kind !== 'array') {
-    if (ft.params.length) s += ` (param ${ft.params.join(' ')})`;
-    if (ft.results.length) s += ` (result ${ft.results.join(' ')})`;
+    if (ft.params.length) s += ` (param ${typesText(m, ft.params)})`;
+    if (ft.results.length) s += ` (result ${typesText(m, ft.results)})`;
   }
   return s;
 }
@@ -167,7 +174,7 @@ function immText(m: WasmModule, instr: Instr): string {
     case 'f64': return ` ${f64Text(imm.bits)}`;
     case 'v128': return v128Text(imm.bytes);
     case 'shuffle': return ' ' + Array.from(imm.lanes).join(' ');
-    case 'select_t': return imm.types.length ? ` (result ${imm.types.join(' ')})` : '';
+    case 'select_t': return imm.types.length ? ` (result ${typesText(m, imm.types)})` : '';
     case 'heap_type': return ` ${heapText(m, imm.heap)}`;
     case 'ref_type': return ` ${refText(m, imm.type)}`;
     case 'br_on_cast': return ` ${imm.label} ${refText(m, imm.from)} ${refText(m, imm.to)}`;
@@ -199,9 +206,9 @@ function signature(m: WasmModule, funcIndex: number): string {
   if (!ft) return s;
   ft.params.forEach((p, i) => {
     const n = locals?.get(i);
-    s += n !== undefined ? ` (param ${watId(n)} ${p})` : ` (param ${p})`;
+    s += n !== undefined ? ` (param ${watId(n)} ${valTypeText(m, p)})` : ` (param ${valTypeText(m, p)})`;
   });
-  if (ft.results.length) s += ` (result ${ft.results.join(' ')})`;
+  if (ft.results.length) s += ` (result ${typesText(m, ft.results)})`;
   return s;
 }
 
@@ -217,9 +224,10 @@ function localsLines(m: WasmModule, funcIndex: number, firstLocal: number): stri
   for (const run of body.localRuns) {
     for (let k = 0; k < run.count; k++, idx++) {
       const n = names?.get(idx);
-      if (n === undefined) { unnamed.push(run.type); if (unnamed.length === 16) flush(); continue; }
+      const t = valTypeText(m, run.type);
+      if (n === undefined) { unnamed.push(t); if (unnamed.length === 16) flush(); continue; }
       flush();
-      items.push(`(local ${watId(n)} ${run.type})`);
+      items.push(`(local ${watId(n)} ${t})`);
     }
   }
   flush();

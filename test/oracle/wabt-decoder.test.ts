@@ -3,7 +3,7 @@
  * wasm-objdump on every module of the shared corpus and test/fixtures.
  * Checks, per file: section list (kind, payload start, end, custom names),
  * import and function counts, and for every function the offset of every
- * instruction (`wasm-objdump -d`).
+ * instruction, its mnemonic and most immediates (`wasm-objdump -d`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmModule } from '../../src/wasm/module';
 import { SectionId } from '../../src/wasm/sections';
-import { instructionBoundaries } from '../../src/wasm/decoder';
+import { Instr, decodeFunction, instructionBoundaries } from '../../src/wasm/decoder';
 
 const ROOTS = ['../shared/corpus', 'test/fixtures'];
 const EXT = /\.(wasm|o|coredump|dwp)$/;
@@ -38,7 +38,7 @@ const files = ROOTS.flatMap((r) => walk(r));
 /** objdump section kind names, indexed by section id. */
 const OBJDUMP_KIND = ['Custom', 'Type', 'Import', 'Function', 'Table', 'Memory', 'Global', 'Export', 'Start', 'Elem', 'Code', 'Data', 'DataCount', 'Tag'];
 
-interface DumpedFunc { header: number; instrs: number[] }
+interface DumpedFunc { header: number; instrs: number[]; texts: string[] }
 
 /** Parse `wasm-objdump -d`: function header offsets and instruction start offsets (continuation lines skipped). */
 function parseDisassembly(text: string): Map<number, DumpedFunc> {
@@ -46,14 +46,41 @@ function parseDisassembly(text: string): Map<number, DumpedFunc> {
   let cur: DumpedFunc | undefined;
   for (const line of text.split('\n')) {
     const h = /^([0-9a-f]+) func\[(\d+)\]/.exec(line);
-    if (h) { cur = { header: parseInt(h[1], 16), instrs: [] }; funcs.set(Number(h[2]), cur); continue; }
+    if (h) { cur = { header: parseInt(h[1], 16), instrs: [], texts: [] }; funcs.set(Number(h[2]), cur); continue; }
     const m = /^ ([0-9a-f]+): [0-9a-f ]*\| (.*)$/.exec(line);
     if (!m || !cur) continue;
     const text = m[2].trim();
     if (text === '' || text.startsWith('local[')) continue; // continuation bytes / locals declaration
     cur.instrs.push(parseInt(m[1], 16));
+    cur.texts.push(text);
   }
   return funcs;
+}
+
+/**
+ * The immediates as wasm-objdump 1.0.32 prints them, for the kinds whose
+ * text is unambiguous (floats are printed as hex floats and block types
+ * differently, so those are left to the unit tests); undefined = not compared.
+ */
+function objdumpImm(i: Instr): string | undefined {
+  const imm = i.imm;
+  switch (imm.kind) {
+    case 'none': return '';
+    case 'label': return String(imm.label);
+    case 'index': return imm.space === 'mem' ? undefined : String(imm.index);
+    case 'i32': return String(imm.value >>> 0);
+    case 'i64': return imm.value.toString();
+    case 'memarg': return imm.memory === 0 && imm.lane === undefined ? `${imm.align} ${imm.offset}` : undefined;
+    case 'br_table': return [...imm.labels, imm.default].join(' ');
+    case 'index2': return i.name === 'call_indirect' ? `${imm.indices[1]} (type ${imm.indices[0]})` : undefined;
+    default: return undefined;
+  }
+}
+
+/** wasm-objdump's text without `<symbol>` annotations. */
+function stripSymbols(text: string): string {
+  // the symbol runs to the end of the line (or to call_indirect's type); names may contain '<' and '>'
+  return text.replace(/ <.*>( \(type \d+\))?$/, '$1').trim();
 }
 
 if (!haveObjdump) {
@@ -109,6 +136,18 @@ if (!haveObjdump) {
         if (got.length !== want.instrs.length || got.some((v, i) => v !== want.instrs[i])) {
           const i = got.findIndex((v, k) => v !== want.instrs[k]);
           assert.fail(`func[${body.index}]: first differing instruction #${i}: ours 0x${got[i]?.toString(16)}, wabt 0x${want.instrs[i]?.toString(16)} (${got.length} vs ${want.instrs.length} instructions)`);
+        }
+        // mnemonics of every instruction, immediates where wabt's text is unambiguous
+        let k = 0;
+        for (const instr of decodeFunction(m, body.index)) {
+          const theirs = stripSymbols(want.texts[k++]);
+          const sp = theirs.indexOf(' ');
+          const name = sp < 0 ? theirs : theirs.slice(0, sp);
+          if (name !== instr.name) assert.fail(`func[${body.index}] @0x${instr.offset.toString(16)}: ours ${instr.name}, wabt ${theirs}`);
+          const imm = objdumpImm(instr);
+          if (imm !== undefined && imm !== (sp < 0 ? '' : theirs.slice(sp + 1))) {
+            assert.fail(`func[${body.index}] @0x${instr.offset.toString(16)} ${instr.name}: ours '${imm}', wabt '${theirs}'`);
+          }
         }
       }
     });
