@@ -64,6 +64,12 @@ export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDump
   if (stacks.length === 0 && coreSecs.length === 0) {
     throw new FormatError('not a core dump: no `core` or `corestack` custom section (is this the program module?)', { file, section: 'header', offset: 0 });
   }
+  const seen = new Set<number>();
+  for (const s of mod.sections) {
+    if (s.id === SectionId.Custom) continue;
+    if (seen.has(s.id)) warnings.push(`duplicate ${s.label} section at 0x${s.headerStart.toString(16)} ignored (the first one is used)`);
+    seen.add(s.id);
+  }
   const once = (name: string): SectionHeader | undefined => {
     const s = custom(name);
     if (s.length > 1) warnings.push(`${s.length} \`${name}\` sections; using the first (offset 0x${s[0].headerStart.toString(16)})`);

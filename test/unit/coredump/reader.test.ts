@@ -158,3 +158,12 @@ function findDataSection(b: Uint8Array): number {
   for (let i = 8; i + 2 < b.length; i++) if (b[i] === 11 && b[i + 1] === 1 && b[i + 2] === 0) return i;
   throw new Error('no data section');
 }
+
+test('a duplicate standard section is reported, the first one is used', () => {
+  const good = buildCoreDump(spec({ data: [{ offset: 4, bytes: new Uint8Array([5]) }] }));
+  const dup = concat([good, Uint8Array.from([11, 7, 1, 0, 0x41, 0, 0x0b, 1, 9])]);
+  const cd = readCoreDump(dup, 'dup.core');
+  assert.equal(cd.memories[0].readU8(4), 5);
+  assert.equal(cd.memories[0].readU8(0), 0);
+  assert.match(cd.warnings.join('\n'), /duplicate data section/);
+});
