@@ -75,8 +75,10 @@ export class WasmModule {
 
   /** File offset of the Code section payload start: DWARF address 0. */
   get codeSectionStart(): FileOffset | undefined {
-    return this.section(SectionId.Code)?.payloadStart;
+    if (this._codeStart === undefined) this._codeStart = this.section(SectionId.Code)?.payloadStart ?? null;
+    return this._codeStart ?? undefined;
   }
+  private _codeStart?: FileOffset | null;
 
   reader(s: SectionHeader): ByteReader { return sectionReader(this.bytes, this.file, s); }
 
