@@ -79,3 +79,22 @@ test('imported or out-of-range function index: frame left unresolved, others nor
   assert.equal(core.threads[0].frames[1].codeAddr, undefined);
   assert.equal(rep.unresolvedFrames, 1);
 });
+
+test('two modules: each gets its own decision; frames of an unresolved module stay undefined', () => {
+  const core = readCoreDump(buildCoreDump({
+    modules: ['a.wasm', 'b.wasm', 'c.wasm'],
+    instances: [{ module: 0, memories: [], globals: [] }, { module: 1, memories: [], globals: [] }, { module: 2, memories: [], globals: [] }],
+    threads: [{ name: 'main', frames: [
+      { instance: 1, func: 0, offset: rawFor('first-instruction', 'at-call', 0) },
+      { instance: 0, func: 1, offset: rawFor('body', 'at-call', 1) },
+      { instance: 2, func: 2, offset: 0 },
+      { instance: 0, func: 2, offset: rawFor('body', 'at-call', 2) },
+    ] }],
+  }), 'multi.core');
+  const rep = normaliseFrames(core, new Map([[0, mod], [1, mod]]));
+  assert.deepEqual(rep.modules.map((m) => [m.moduleIndex, m.base]), [[0, 'body'], [1, 'first-instruction']]);
+  const fr = core.threads[0].frames;
+  const cs = mod.codeSectionStart as number;
+  assert.deepEqual(fr.map((f) => f.codeAddr), [sites[0].at - cs, sites[1].at - cs, undefined, sites[2].at - cs]);
+  assert.equal(rep.unresolvedFrames, 1);
+});
