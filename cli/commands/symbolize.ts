@@ -1,0 +1,110 @@
+/**
+ * `wasm-coredump symbolize MODULE.wasm ADDR...`: function, inline chain and
+ * file:line:column for code-section-relative addresses (or module file
+ * offsets with --file-offsets, as browsers and V8 print them).
+ */
+import { WasmCoreError } from '../../src/util/errors';
+import { WasmModule } from '../../src/wasm/module';
+import { CodeAddr, codeAddr, fileOffset, hex } from '../../src/util/offsets';
+import { Symbolizer, SymFrame } from '../../src/symbols/symbolizer';
+import { SourcePathMap } from '../../src/symbols/sourcemap';
+import { readFileBytes } from '../../host/modules';
+import { findDebugInfo } from '../../host/debugfiles';
+
+export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...]
+  Print function, inline chain and file:line:column for each address.
+  ADDR               code-section-relative address (hex 0x... or decimal), as in DWARF
+  --file-offsets     ADDRs are module file offsets (as printed by browsers / V8 / chicory)
+  --json             machine-readable output
+  --debug-file F     read DWARF from F (a debug file or .dwp) instead of the module
+  --debug-dir D      search D for a debug file matching the module's build id (repeatable)
+  --source-map F=T   rewrite source path prefix F to T (repeatable; longest prefix wins)`;
+
+interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: boolean; debugFile?: string; debugDirs: string[]; sourceMap: string[] }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { module: '', addrs: [], fileOffsets: false, json: false, debugDirs: [], sourceMap: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i];
+    const val = (): string => {
+      if (s.includes('=') && s.startsWith('--')) return s.slice(s.indexOf('=') + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
+      return v;
+    };
+    const opt = s.split('=')[0];
+    if (s === '--json') a.json = true;
+    else if (s === '--file-offsets') a.fileOffsets = true;
+    else if (opt === '--debug-file') a.debugFile = val();
+    else if (opt === '--debug-dir') a.debugDirs.push(val());
+    else if (opt === '--source-map') a.sourceMap.push(val());
+    else if (s.startsWith('-') && !/^-?\d/.test(s)) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
+    else if (!a.module) a.module = s;
+    else a.addrs.push(s);
+  }
+  if (!a.module) throw new WasmCoreError('E_ARGUMENT', 'missing MODULE.wasm');
+  if (a.addrs.length === 0) throw new WasmCoreError('E_ARGUMENT', 'missing ADDR');
+  return a;
+}
+
+export function parseAddr(s: string): number {
+  const t = s.trim().toLowerCase();
+  const n = /^0x[0-9a-f]+$/.test(t) ? parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? parseInt(t, 10) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new WasmCoreError('E_ARGUMENT', `'${s}' is not an address (use 0x... hex or decimal)`);
+  return n;
+}
+
+/** `name [inlined] at file:line:col` (or `?? ` parts when unknown). */
+export function frameText(f: SymFrame, map?: SourcePathMap): string {
+  const where = f.file !== undefined ? `${map ? map.map(f.file) : f.file}:${f.line}${f.column ? `:${f.column}` : ''}` : '??:0';
+  return `${f.name}${f.inlined ? ' [inlined]' : ''} at ${where}`;
+}
+
+export function frameJson(f: SymFrame, map?: SourcePathMap): unknown {
+  return {
+    function: f.name, linkageName: f.linkageName ?? null, inlined: f.inlined,
+    file: f.file !== undefined ? (map ? map.map(f.file) : f.file) : null, line: f.line || null, column: f.column || null,
+    funcIndex: f.funcIndex ?? null, nameSource: f.nameSource, noLineInfo: f.noLineInfo ?? null,
+    callSite: f.callSite ? { file: f.callSite.file ?? null, line: f.callSite.line || null, column: f.callSite.column || null } : null,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
+  let a: Args;
+  try { a = parseArgs(argv); } catch (e) {
+    if (e instanceof WasmCoreError) { console.error(`wasm-coredump symbolize: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
+    throw e;
+  }
+  const map = SourcePathMap.parse(a.sourceMap);
+  const m = new WasmModule(readFileBytes(a.module), a.module);
+  const dbg = findDebugInfo(m, a.module, { debugFile: a.debugFile, debugDirs: a.debugDirs });
+  const sym = new Symbolizer(m, dbg.sections ?? undefined);
+  const results: Array<{ input: string; addr?: CodeAddr; frames: SymFrame[]; error?: string }> = [];
+  for (const s of a.addrs) {
+    let n: number;
+    try { n = parseAddr(s); } catch (e) { results.push({ input: s, frames: [], error: (e as Error).message }); continue; }
+    let addr: CodeAddr;
+    try { addr = a.fileOffsets ? m.toCodeAddr(fileOffset(n)) : codeAddr(n); } catch (e) { results.push({ input: s, frames: [], error: (e as Error).message }); continue; }
+    const size = m.section(10) ? m.section(10)!.end - m.section(10)!.payloadStart : 0;
+    if (addr < 0 || addr >= size) { results.push({ input: s, addr, frames: [], error: `address ${hex(addr)} is outside the code section (size ${hex(size)})${a.fileOffsets ? '' : '; for module file offsets use --file-offsets'}` }); continue; }
+    results.push({ input: s, addr, frames: sym.symbolize(addr) });
+  }
+  if (a.json) {
+    console.log(JSON.stringify({
+      module: a.module, debugInfo: { origin: dbg.origin, path: dbg.path ?? null, dwp: dbg.dwpPath ?? null, notes: dbg.notes },
+      addresses: results.map((r) => ({ input: r.input, codeAddr: r.addr ?? null, fileOffset: r.addr !== undefined ? m.toFileOffset(r.addr) : null, error: r.error ?? null, frames: r.frames.map((f) => frameJson(f, map)) })),
+      diagnostics: sym.diagnostics,
+    }, null, 2));
+  } else {
+    if (!sym.hasDwarf) console.error(`note: ${dbg.notes.join('; ') || 'no DWARF found'}`);
+    for (const r of results) {
+      if (r.error) { console.log(`${r.input}: error: ${r.error}`); continue; }
+      const head = `${hex(r.addr!)}${a.fileOffsets ? ` (file offset ${r.input})` : ''}`;
+      if (r.frames.length === 1) console.log(`${head}: ${frameText(r.frames[0], map)}`);
+      else { console.log(`${head}:`); for (const f of r.frames) console.log(`    ${frameText(f, map)}`); }
+    }
+    for (const d of sym.diagnostics.slice(0, 10)) console.error(`warning: ${d}`);
+  }
+  return results.some((r) => r.error) ? 1 : 0;
+}
