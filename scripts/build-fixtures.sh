@@ -55,6 +55,12 @@ for w in test/fixtures/*/prog.wasm; do wasm-validate "$w" || { echo "invalid: $w
 if [ "$capture" = 1 ]; then
   npm run build --silent || echo "build-fixtures: tsc reported errors (continuing: capture may still work)" >&2
   node scripts/fixtures/build.mjs --no-compile "${ids[@]}"
+  for f in test/fixtures/*/facts.json; do
+    d=$(dirname "$f")
+    if grep -q '"variants"' "$f" && { [ ${#ids[@]} -eq 0 ] || [[ " ${ids[*]} " == *" $(basename "$d") "* ]]; }; then
+      node scripts/fixtures/variants.mjs "$d"
+    fi
+  done
 fi
 if grep -rlaE "/(work|tmp|root|home)/" test/fixtures; then
   echo "build-fixtures: build paths leaked into the files above" >&2
