@@ -73,3 +73,31 @@ test('fixture discovery', (t) => {
   if (dirs.length === 0) t.skip('no fixtures with facts.json yet');
   else assert.ok(dirs.length > 0);
 });
+
+// Producer variants of a fixture's default dump (prog.<variant>.coredump that no scenario names:
+// WasmEdge-style first-instruction offsets, the rewriter's fixed-width values, legacy wasmgdb frames)
+// must normalise to exactly the same frames and values as the V8 capture.
+for (const id of dirs) {
+  const facts = JSON.parse(readFileSync(join(ROOT, id, 'facts.json'), 'utf8')) as Facts;
+  const named = new Set(Object.values(facts.coreDumps ?? {}).flatMap((c) => [c.full, c.noLocals]));
+  const base = join(ROOT, id, 'prog.coredump');
+  const variants = readdirSync(join(ROOT, id)).filter((f) => f.endsWith('.coredump') && !named.has(f)).sort();
+  for (const v of variants) {
+    test(`fixture ${id}: producer variant ${v} reads like the V8 capture`, (t) => {
+      if (!existsSync(base)) { t.skip('prog.coredump not built yet'); return; }
+      const mod = new WasmModule(readFileBytes(join(ROOT, id, 'prog.wasm')), 'prog.wasm');
+      const load = (p: string) => {
+        const c = readCoreDump(readFileBytes(p), p);
+        const rep = normaliseFrames(c, new Map([[0, mod]]));
+        assert.equal(rep.unresolvedFrames, 0, `${p}: ${rep.modules[0]?.reason}`);
+        return { c, rep };
+      };
+      const a = load(base), b = load(join(ROOT, id, v));
+      t.diagnostic(`${v}: ${b.c.valueEncoding}, ${b.c.frameLayout}, offsets relative to ${b.rep.modules[0].base}`);
+      const frames = (c: typeof a.c) => c.threads.map((th) => th.frames.map((f) => ({ func: f.funcIndex, addr: f.codeAddr, locals: f.locals, stack: f.stack })));
+      assert.deepEqual(frames(b.c), frames(a.c));
+      assert.deepEqual(b.c.globals.map((g) => g.value), a.c.globals.map((g) => g.value));
+      assert.deepEqual(b.c.memories.map((m) => m.coveredRanges()), a.c.memories.map((m) => m.coveredRanges()));
+    });
+  }
+}
