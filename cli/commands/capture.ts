@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
-import { ENV_MAX, ENV_NO_LOCALS, ENV_OUT, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
+import { ENV_MAX, ENV_SAVE_MODULES, ENV_NO_LOCALS, ENV_OUT, saveModules, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
 import { captureFromEndpoint } from '../../host/capture/remote';
 
 export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] PROGRAM.wasm [ARGS...]
@@ -30,16 +30,22 @@ export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|f
                          or fixed-width little-endian (fixed: wasmgdb style)
   --connect HOST:PORT    attach to the first target at http://HOST:PORT/json/list and
                          capture its next Wasm trap
+  --target STR           with --connect: the target whose id is, or whose URL or title
+                         contains, STR (default: the first page or Node target)
   --timeout SECONDS      with --connect: give up after this long (default: wait forever)
+  --no-save-modules      with -- node or --connect: name modules by their V8 script URL
+                         (wasm://wasm/...) instead of saving each module's bytes next to the
+                         core dump as FILE-without-.coredump.N.wasm and naming them so
   Exit code 0 when a core dump was written.`;
 
 interface Args {
   out?: string; noLocals: boolean; enc: 'leb' | 'fixed';
   connect?: string; timeout?: number; command: string[]; nodeMode: boolean; max: number;
+  saveModules: boolean; target?: string;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false, max: 1 };
+  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false, max: 1, saveModules: true };
   let i = 0;
   for (; i < argv.length; i++) {
     const s = argv[i];
@@ -58,6 +64,8 @@ export function parseArgs(argv: string[]): Args {
       if (v !== 'leb' && v !== 'fixed') throw new WasmCoreError('E_ARGUMENT', `--value-encoding must be leb or fixed (got '${v}')`);
       a.enc = v;
     } else if (name === '--connect') a.connect = val();
+    else if (s === '--no-save-modules') a.saveModules = false;
+    else if (name === '--target') a.target = val();
     else if (name === '--max') {
       const v = Number(val());
       if (!Number.isInteger(v) || v < 1) throw new WasmCoreError('E_ARGUMENT', '--max needs a positive whole number');
@@ -86,13 +94,14 @@ export function parseArgs(argv: string[]): Args {
 const captureDir = path.join(__dirname, '..', '..', 'host', 'capture');
 
 function summary(r: ReportLine): string {
-  return `wasm-coredump: wrote ${r.file}: ${r.message} in ${r.topFunction || '(unnamed)'} (${r.frames} Wasm frame${r.frames === 1 ? '' : 's'})`;
+  const mods = r.modules?.length ? ` + module${r.modules.length === 1 ? '' : 's'} ${r.modules.join(', ')}` : '';
+  return `wasm-coredump: wrote ${r.file}${mods}: ${r.message} in ${r.topFunction || '(unnamed)'} (${r.frames} Wasm frame${r.frames === 1 ? '' : 's'})`;
 }
 
 async function runChild(a: Args): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-coredump-'));
   const report = path.join(tmp, 'report.jsonl');
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_REPORT]: report, [ENV_NO_LOCALS]: a.noLocals ? '1' : '0', [ENV_VALUE_ENCODING]: a.enc, [ENV_MAX]: String(a.max) };
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENV_REPORT]: report, [ENV_NO_LOCALS]: a.noLocals ? '1' : '0', [ENV_VALUE_ENCODING]: a.enc, [ENV_MAX]: String(a.max), [ENV_SAVE_MODULES]: a.saveModules ? '1' : '0' };
   let argv: string[];
   if (a.nodeMode) {
     argv = ['-r', path.join(captureDir, 'preload.js'), ...a.command.slice(1)];
@@ -101,6 +110,7 @@ async function runChild(a: Args): Promise<number> {
     const program = a.command[0];
     if (!fs.existsSync(program)) throw new WasmCoreError('E_NOT_FOUND', `program not found: ${program}`);
     argv = [path.join(captureDir, 'wasi-runner.js'), ...a.command];
+    env[ENV_SAVE_MODULES] = '0'; // the module is the program file itself
     env[ENV_OUT] = a.out ?? `${path.basename(program).replace(/\.wasm$/, '')}.coredump`;
   }
   const code = await new Promise<number>((resolve, reject) => {
@@ -127,11 +137,16 @@ async function runChild(a: Args): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv);
   if (a.connect === undefined) return runChild(a);
+  let file = a.out ?? '';
+  let modules: string[] = [];
   const r = await captureFromEndpoint(a.connect, {
-    noLocals: a.noLocals, valueEncoding: a.enc, timeoutMs: a.timeout ? a.timeout * 1000 : undefined,
+    noLocals: a.noLocals, valueEncoding: a.enc, timeoutMs: a.timeout ? a.timeout * 1000 : undefined, target: a.target,
+    prepare: (model, pid) => {
+      file ||= `core.${pid ?? 'remote'}.coredump`;
+      if (a.saveModules) modules = saveModules(model, file);
+    },
   });
-  const file = a.out ?? `core.${r.pid ?? 'remote'}.coredump`;
   fs.writeFileSync(file, r.bytes);
-  console.error(summary({ file, ...r.info }));
+  console.error(summary({ file, modules, ...r.info }));
   return 0;
 }

@@ -33,7 +33,10 @@ export interface CollectOptions {
   memoryWindow?: number;
 }
 
-export type Collector = Generator<Request, CoreDumpInput, unknown>;
+/** The model plus each module's bytes (index = module index), when V8 or the caller had them. */
+export interface Collected extends CoreDumpInput { moduleBytes: Array<Uint8Array | undefined> }
+
+export type Collector = Generator<Request, Collected, unknown>;
 
 /** The result of `Runtime.callFunctionOn` with returnByValue: our helpers return a JSON string. */
 function jsonResult<T>(res: unknown, what: string): T {
@@ -220,6 +223,7 @@ export function* collectCoreDump(paused: PausedEvent, opts: CollectOptions = {})
     threads: [{ name: opts.threadName ?? 'main', frames }],
     memories,
     globals,
+    moduleBytes: moduleScripts.map((sid) => parsed.get(sid)?.bytes),
   };
 }
 

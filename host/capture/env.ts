@@ -7,17 +7,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValueEncoding } from '../../src/coredump/model';
 import { TrapInfo } from './inprocess';
+import { Collected } from './collect';
 
 export const ENV_OUT = 'WASM_COREDUMP_OUT';
 export const ENV_REPORT = 'WASM_COREDUMP_REPORT';
 export const ENV_NO_LOCALS = 'WASM_COREDUMP_NO_LOCALS';
 export const ENV_VALUE_ENCODING = 'WASM_COREDUMP_VALUE_ENCODING';
 export const ENV_MAX = 'WASM_COREDUMP_MAX';
+export const ENV_SAVE_MODULES = 'WASM_COREDUMP_SAVE_MODULES';
 
-export interface ReportLine extends TrapInfo { file: string }
+export interface ReportLine extends TrapInfo { file: string; modules?: string[] }
 export interface ErrorLine { error: string }
 
-export interface ChildSettings { out: string; report?: string; noLocals: boolean; valueEncoding: ValueEncoding; maxDumps?: number }
+export interface ChildSettings {
+  out: string; report?: string; noLocals: boolean; valueEncoding: ValueEncoding; maxDumps?: number; saveModules: boolean;
+}
 
 export function readSettings(env: NodeJS.ProcessEnv, fallbackOut: string): ChildSettings {
   return {
@@ -26,6 +30,7 @@ export function readSettings(env: NodeJS.ProcessEnv, fallbackOut: string): Child
     noLocals: env[ENV_NO_LOCALS] === '1',
     valueEncoding: env[ENV_VALUE_ENCODING] === 'fixed' ? 'fixed' : 'leb',
     maxDumps: Number(env[ENV_MAX]) > 0 ? Number(env[ENV_MAX]) : undefined,
+    saveModules: env[ENV_SAVE_MODULES] === '1',
   };
 }
 
@@ -36,15 +41,40 @@ export function nthFile(out: string, n: number): string {
   return ext ? `${out.slice(0, -ext.length)}.${n}${ext}` : `${out}.${n}`;
 }
 
-/** onTrap/onError handlers that write files and report lines (synchronously). */
-export function fileWriters(s: ChildSettings): { onTrap(bytes: Uint8Array, info: TrapInfo): void; onError(e: unknown): void } {
+/**
+ * Save every module whose bytes were captured next to the core dump as
+ * `<dump name>.<module index>.wasm`, and name it so in `coremodules` (a
+ * V8 script URL like wasm://wasm/1a2b3c4d names no file). Returns the files.
+ */
+export function saveModules(model: Collected, dumpFile: string): string[] {
+  const base = dumpFile.replace(/\.coredump$/, '');
+  const out: string[] = [];
+  model.moduleBytes.forEach((bytes, k) => {
+    if (!bytes) return;
+    const file = `${base}.${k}.wasm`;
+    fs.writeFileSync(file, bytes);
+    model.modules[k] = path.basename(file);
+    out.push(file);
+  });
+  return out;
+}
+
+/** prepare/onTrap/onError handlers that write files and report lines (synchronously). */
+export function fileWriters(s: ChildSettings): {
+  prepare(model: Collected): void; onTrap(bytes: Uint8Array, info: TrapInfo): void; onError(e: unknown): void;
+} {
   let n = 0;
+  let modules: string[] = [];
   const report = (line: ReportLine | ErrorLine) => { if (s.report) fs.appendFileSync(s.report, JSON.stringify(line) + '\n'); };
   return {
+    prepare(model) {
+      modules = s.saveModules ? saveModules(model, nthFile(s.out, n + 1)) : [];
+    },
     onTrap(bytes, info) {
       const file = nthFile(s.out, ++n);
       fs.writeFileSync(file, bytes);
-      report({ file, ...info });
+      report({ file, modules, ...info });
+      modules = [];
     },
     onError(e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -7,7 +7,7 @@
 import * as inspector from 'node:inspector';
 import { writeCoreDump } from '../../src/coredump/writer';
 import { ValueEncoding } from '../../src/coredump/model';
-import { CollectOptions, collectCoreDump, runSync } from './collect';
+import { Collected, CollectOptions, collectCoreDump, runSync } from './collect';
 import { PausedEvent, ScriptParsed, isWasmTrap, trapMessage } from './protocol';
 
 export interface TrapInfo { message: string; frames: number; topFunction: string }
@@ -16,6 +16,8 @@ export interface InProcessOptions extends CollectOptions {
   valueEncoding?: ValueEncoding;
   /** Called once per trap with the encoded core dump. Must be synchronous. */
   onTrap(bytes: Uint8Array, info: TrapInfo): void;
+  /** Called with the collected model before it is encoded (e.g. to save modules and rename them). */
+  prepare?(model: Collected): void;
   /** Called if collecting fails (the program continues). */
   onError?(e: unknown): void;
   /** Stop pausing after this many core dumps (default: unlimited). */
@@ -55,6 +57,7 @@ export function installTrapCapture(opts: InProcessOptions): () => void {
         inProcess: true,
         moduleName: (sid) => opts.moduleName?.(sid) ?? urls.get(sid),
       }), (r) => postSync(session, r.method, r.params));
+      opts.prepare?.(model);
       const bytes = writeCoreDump(model, { valueEncoding: opts.valueEncoding });
       opts.onTrap(bytes, { message: trapMessage(p), frames: model.threads[0].frames.length, topFunction: p.callFrames[0].functionName });
     } catch (e) {

@@ -9,6 +9,7 @@ const settings = readSettings(process.env, `core.${process.pid}.coredump`);
 installTrapCapture({
   noLocals: settings.noLocals,
   maxDumps: settings.maxDumps,
+  // Module names: V8's script URLs, unless the modules are saved next to the dump (see env.ts).
   valueEncoding: settings.valueEncoding,
   executableName: process.argv[1] ? require('node:path').basename(process.argv[1]) : 'node',
   ...fileWriters(settings),

@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import { writeCoreDump } from '../../src/coredump/writer';
 import { ValueEncoding } from '../../src/coredump/model';
-import { collectCoreDump, runAsync } from './collect';
+import { Collected, collectCoreDump, runAsync } from './collect';
 import { TrapInfo } from './inprocess';
 import { PausedEvent, ScriptParsed, isWasmTrap, trapMessage } from './protocol';
 import { WebSocketClient } from './websocket';
@@ -72,14 +72,31 @@ export function listTargets(hostPort: string, timeoutMs = 10_000): Promise<Targe
   });
 }
 
-export interface RemoteOptions { noLocals?: boolean; valueEncoding?: ValueEncoding; timeoutMs?: number; targetId?: string }
+export interface RemoteOptions {
+  noLocals?: boolean;
+  valueEncoding?: ValueEncoding;
+  timeoutMs?: number;
+  /** Pick the target whose id equals, or whose URL or title contains, this string (default: the first). */
+  target?: string;
+  /** Called with the collected model (and the target's process id, if it is Node) before it is encoded. */
+  prepare?(model: Collected, pid: number | undefined): void;
+}
 export interface RemoteResult { bytes: Uint8Array; info: TrapInfo; pid?: number }
 
 /** Capture the next Wasm trap of the first target (or `targetId`) of an inspector endpoint. */
 export async function captureFromEndpoint(hostPort: string, opts: RemoteOptions = {}): Promise<RemoteResult> {
   const targets = await listTargets(hostPort);
-  const t = targets.find((x) => x.webSocketDebuggerUrl && (!opts.targetId || x.id === opts.targetId));
-  if (!t?.webSocketDebuggerUrl) throw new Error(`no debuggable target at ${hostPort} (is a debugger already attached?)`);
+  const sel = opts.target;
+  const usable = targets.filter((x) => x.webSocketDebuggerUrl);
+  const t = sel === undefined
+    ? usable.find((x) => x.type === 'page' || x.type === 'node') ?? usable[0]
+    : usable.find((x) => x.id === sel) ?? usable.find((x) => (x.url ?? '').includes(sel) || (x.title ?? '').includes(sel));
+  if (!t?.webSocketDebuggerUrl) {
+    const list = targets.map((x) => `  ${x.id} ${x.type ?? ''} ${x.title ?? ''} ${x.url ?? ''}`).join('\n');
+    throw new Error(sel === undefined
+      ? `no debuggable target at ${hostPort} (is another debugger attached?)`
+      : `no target matching '${sel}' at ${hostPort}; targets:\n${list}`);
+  }
   const cdp = new CdpClient(await WebSocketClient.connect(t.webSocketDebuggerUrl));
   try {
     return await captureNextTrap(cdp, { ...opts, executableName: t.title || t.url });
@@ -110,11 +127,13 @@ export async function captureNextTrap(cdp: CdpClient, opts: RemoteOptions & { ex
           const model = await runAsync(collectCoreDump(p, {
             noLocals: opts.noLocals, executableName: opts.executableName, moduleName: (sid) => urls.get(sid),
           }), (r) => cdp.post(r.method, r.params));
+          const pidNum = typeof pid === 'number' ? pid : undefined;
+          opts.prepare?.(model, pidNum);
           const bytes = writeCoreDump(model, { valueEncoding: opts.valueEncoding });
           await cdp.post('Debugger.setPauseOnExceptions', { state: 'none' }).catch(() => undefined);
           await cdp.post('Debugger.resume').catch(() => undefined);
           if (timer) clearTimeout(timer);
-          resolve({ bytes, info: { message: trapMessage(p), frames: model.threads[0].frames.length, topFunction: p.callFrames[0].functionName }, pid: typeof pid === 'number' ? pid : undefined });
+          resolve({ bytes, info: { message: trapMessage(p), frames: model.threads[0].frames.length, topFunction: p.callFrames[0].functionName }, pid: pidNum });
         } catch (e) {
           await cdp.post('Debugger.resume').catch(() => undefined);
           if (timer) clearTimeout(timer);

@@ -44,6 +44,16 @@ function checkTwoModules(core: CoreDump): void {
   assert.deepEqual(Array.from(core.memories[instA.memories[0]].read(8, 2).bytes), [0xde, 0xad]);
 }
 
+/** Modules saved next to the dump (`X.coredump` -> `X.<k>.wasm`) hold the exact bytes of A and B. */
+function checkSavedModules(core: CoreDump, dumpFile: string): void {
+  const base = path.basename(dumpFile, '.coredump');
+  assert.deepEqual([...core.modules].sort(), [`${base}.0.wasm`, `${base}.1.wasm`]);
+  const frames = core.threads[0].frames;
+  const bytesOf = (instance: number) => new Uint8Array(fs.readFileSync(path.join(path.dirname(dumpFile), core.modules[core.instances[instance].moduleIndex])));
+  assert.deepEqual(bytesOf(frames[0].instanceIndex), moduleB());
+  assert.deepEqual(bytesOf(frames[1].instanceIndex), moduleA());
+}
+
 test('capture -- node script.mjs: two modules, two instances, JS frames skipped', async (t) => {
   const { dir, script } = setup('once');
   const out = path.join(dir, 'node.coredump');
@@ -55,6 +65,8 @@ test('capture -- node script.mjs: two modules, two instances, JS frames skipped'
   else t.diagnostic('wasm-validate (wabt) not installed: validation skipped');
   const core = readCoreDump(new Uint8Array(fs.readFileSync(out)), out);
   checkTwoModules(core);
+  checkSavedModules(core, out);
+  assert.match(r.stderr, /wrote .*node\.coredump \+ modules .*node\.0\.wasm, .*node\.1\.wasm: RuntimeError/);
   assert.equal(core.executableName, 'main.mjs');
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -89,7 +101,7 @@ test('capture --connect HOST:PORT: attach to a running node --inspect and captur
   const { child, hostPort } = await startInspected(script);
   try {
     const out = path.join(dir, 'remote.coredump');
-    const r = await runCli(['capture', '--connect', hostPort, '--timeout', '20', '--out', out, '--value-encoding', 'fixed']);
+    const r = await runCli(['capture', '--connect', hostPort, '--timeout', '20', '--out', out, '--value-encoding', 'fixed', '--no-save-modules']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /wrote .*remote\.coredump: RuntimeError: divide by zero/);
     if (hasTool('wasm-validate')) { const v = wasmValidate(out); assert.ok(v.ok, v.output); }
@@ -98,8 +110,14 @@ test('capture --connect HOST:PORT: attach to a running node --inspect and captur
     assert.equal(core.valueEncoding, 'fixed');
     checkTwoModules(core);
     assert.ok(core.modules.every((m) => m.startsWith('wasm://')), `module names are the V8 script URLs: ${core.modules.join(', ')}`);
-    // The target keeps running after we detach.
+    // The target keeps running after we detach, and we can attach again.
     assert.equal(child.exitCode, null);
+    const out2 = path.join(dir, 'again.coredump');
+    const r2 = await runCli(['capture', '--connect', hostPort, '--timeout', '20', '--out', out2]);
+    assert.equal(r2.code, 0, r2.stderr);
+    const core2 = readCoreDump(new Uint8Array(fs.readFileSync(out2)), out2);
+    checkTwoModules(core2);
+    checkSavedModules(core2, out2);
   } finally {
     child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
