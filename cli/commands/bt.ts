@@ -1,0 +1,118 @@
+/**
+ * `wasm-coredump bt CORE`: the crash's call stack in source terms, like
+ * gdb's `bt`: frame numbers across inlined frames, function names as in
+ * source, file:line:column, `[inlined]` markers.
+ */
+import { existsSync } from 'node:fs';
+import { WasmCoreError } from '../../src/util/errors';
+import { WasmModule } from '../../src/wasm/module';
+import { readCoreDump } from '../../src/coredump/reader';
+import { normaliseFrames } from '../../src/coredump/normalise';
+import { Symbolizer } from '../../src/symbols/symbolizer';
+import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
+import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
+import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
+import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
+
+export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--json]
+  Print each thread's backtrace with function names, source file:line:column and inlined frames.
+  --module NAME=PATH   use PATH for module NAME of \`coremodules\` (default: found next to CORE)
+  --debug-dir DIR      search DIR for debug files by build id (repeatable)
+  --debug-file N=PATH  DWARF for module N from PATH (a bare PATH applies to a single-module dump)
+  --source-map F=T     rewrite source path prefix F to T (repeatable; longest prefix wins)
+  --json               machine-readable output`;
+
+interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; json: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i];
+    const opt = s.startsWith('--') && s.includes('=') ? s.slice(0, s.indexOf('=')) : s;
+    const val = (): string => {
+      if (opt !== s) return s.slice(opt.length + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
+      return v;
+    };
+    if (s === '--json') a.json = true;
+    else if (opt === '--module' || opt === '-m') a.modules.push(val());
+    else if (opt === '--debug-dir') a.debugDirs.push(val());
+    else if (opt === '--debug-file') a.debugFiles.push(val());
+    else if (opt === '--source-map') a.sourceMap.push(val());
+    else if (s.startsWith('-')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
+    else if (!a.core) a.core = s;
+    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${s}'`);
+  }
+  if (!a.core) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
+  return a;
+}
+
+export interface BacktraceResult { threads: BtThread[]; notes: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
+
+/** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
+export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[] } = {}): BacktraceResult {
+  const core = readCoreDump(readFileBytes(corePath), corePath);
+  const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
+  const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
+  const notes: string[] = [...core.warnings];
+  const mods = new Map<number, WasmModule>();
+  const syms = new Map<number, Symbolizer>();
+  const debug = new Map<number, DebugInfo>();
+  for (const r of resolved) {
+    if (r.error) notes.push(r.error.message);
+    if (!r.module || !r.path) continue;
+    mods.set(r.index, r.module);
+    const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
+    const d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
+    debug.set(r.index, d);
+    if (!d.sections) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
+    syms.set(r.index, new Symbolizer(r.module, d.sections));
+  }
+  const norm = normaliseFrames(core, mods);
+  for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
+  const threads = buildBacktrace(core, mods, syms);
+  return { threads, notes, debug, symbolizers: syms };
+}
+
+function frameJson(f: BtFrame, map: SourcePathMap): unknown {
+  return {
+    number: f.number, coreFrame: f.coreFrame.index, module: f.moduleIndex ?? null, funcIndex: f.coreFrame.funcIndex,
+    codeAddr: f.codeAddr ?? null, function: f.name, linkageName: f.sym?.linkageName ?? null, inlined: f.inlined,
+    file: f.file !== undefined ? map.map(f.file) : null, line: f.line || null, column: f.column || null, note: f.note ?? null,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
+  let a: Args;
+  try { a = parseArgs(argv); } catch (e) {
+    if (e instanceof WasmCoreError) { console.error(`wasm-coredump bt: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
+    throw e;
+  }
+  let map: SourcePathMap;
+  try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump bt: ${(e as Error).message}`); return 2; }
+  const bt = loadBacktrace(a.core, { modules: a.modules, debugDirs: a.debugDirs, debugFiles: a.debugFiles });
+  const files = bt.threads.flatMap((t) => t.frames.map((f) => f.file).filter((p): p is string => p !== undefined));
+  const missing = missingSources(files, map, (p) => existsSync(p));
+  const diags = [...bt.symbolizers.values()].flatMap((s) => s.diagnostics);
+  if (a.json) {
+    console.log(JSON.stringify({
+      core: a.core,
+      threads: bt.threads.map((t) => ({ name: t.name, frames: t.frames.map((f) => frameJson(f, map)) })),
+      missingSources: missing.map((m) => m.mapped), notes: bt.notes, diagnostics: diags,
+    }, null, 2));
+    return 0;
+  }
+  bt.threads.forEach((t, i) => {
+    if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
+    for (const f of t.frames) console.log(formatFrameHeader(f, { map }));
+  });
+  for (const n of bt.notes) console.error(`note: ${n}`);
+  if (missing.length) {
+    console.error(`note: ${missing.length} source file${missing.length > 1 ? 's' : ''} not found locally${map.size ? '' : ' (use --source-map FROM=TO)'}:`);
+    for (const m of missing.slice(0, 10)) console.error(`  ${m.mapped}${m.mapped !== m.path ? ` (from ${m.path})` : ''}`);
+  }
+  for (const d of diags.slice(0, 10)) console.error(`warning: ${d}`);
+  return 0;
+}
