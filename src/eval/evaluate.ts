@@ -143,6 +143,7 @@ class Evaluator {
     let t = strip(v.type);
     if (arrow) {
       if (t.kind !== 'pointer') throw new EvalError(`\`->\` needs a pointer, \`${obj.type.name}\` is not one`, pos);
+      this.nonNull(v, pos);
       v = derefPointer(v); t = strip(v.type);
     } else if (t.kind === 'pointer') {
       // references always, pointers as gdb does
@@ -192,6 +193,7 @@ class Evaluator {
       if (t.kind === 'array') return this.index(v, intValue(T_INT, 0n, this.ctx), pos);
       if (t.kind !== 'pointer') throw new EvalError(`cannot dereference \`${v.type.name}\`: not a pointer`, pos);
       if (strip(t.target).kind === 'void') throw new EvalError('cannot dereference a `void *`', pos);
+      this.nonNull(v, pos);
       return derefPointer(v);
     }
     if (op === '&') return addressValue(v);
@@ -203,6 +205,11 @@ class Evaluator {
     }
     if (n.k === 'float') return this.floatValue(n.t, op === '-' ? -n.v : n.v);
     return this.intResult(op === '-' ? -n.v : n.v, promote(n.t));
+  }
+
+  private nonNull(p: Value, pos: number): void {
+    const s = readScalar(p);
+    if (s.kind === 'int' && s.value === 0n) throw new EvalError(`\`${p.type.name}\` is a null pointer`, pos);
   }
 
   private intResult(v: bigint, t: Type): Value {
