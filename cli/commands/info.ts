@@ -67,7 +67,8 @@ export function infoJson(core: CoreDump, resolved: ResolvedModule[], norm: Norma
       const n = byModule.get(r.index);
       return {
         index: r.index, name: r.name, path: r.path ?? null, matchedBy: r.matchedBy ?? null,
-        error: r.error?.message ?? null, offsetBase: n?.base ?? null, offsetReason: n?.reason ?? null,
+        error: r.error?.message ?? null, offsetBase: n?.base ?? null, offsetCallSite: n?.callSite ?? null,
+        offsetReason: n?.reason ?? null, suspect: n?.suspect ?? null,
       };
     }),
     instances: core.instances.map((i, index) => ({ index, module: i.moduleIndex, memories: i.memories, globals: i.globals })),
@@ -113,6 +114,7 @@ export function infoText(j: ReturnType<typeof infoJson>): string {
   out.push('', 'modules:');
   for (const m of d.modules) {
     out.push(`  [${m.index}] ${m.name}: ${m.error ? `${m.path ? m.path + ': ' : ''}${m.error}` : `${m.path} (matched by ${m.matchedBy})`}`);
+    if (m.suspect && m.offsetBase) out.push(`      WARNING: this module does not fit the frames well (wrong file? pass --module NAME=PATH)`);
     if (m.offsetBase) out.push(`      code offsets relative to ${m.offsetBase}: ${m.offsetReason}`);
     else if (m.offsetReason) out.push(`      code offsets not normalised: ${m.offsetReason}`);
   }

@@ -44,6 +44,11 @@ export interface ModuleNormalisation {
   frames: number;
   /** Frames that got a codeAddr. */
   normalised: number;
+  /**
+   * True when even the best interpretation leaves more than one frame implausible
+   * (or any, with two frames or fewer): the module is probably not the one that crashed.
+   */
+  suspect: boolean;
   /** Human-readable justification. */
   reason: string;
   scores: BaseScore[];
@@ -143,7 +148,7 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
       }
     } catch (e) {
       // a module whose sections cannot be read: nothing can be normalised
-      report.push({ moduleIndex: mi, frames: frames.length, normalised: 0, scores, reason: `module unreadable: ${e instanceof Error ? e.message : String(e)}` });
+      report.push({ moduleIndex: mi, frames: frames.length, normalised: 0, suspect: true, scores, reason: `module unreadable: ${e instanceof Error ? e.message : String(e)}` });
       unresolved += frames.length;
       continue;
     }
@@ -151,7 +156,7 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
     let best = scores[0];
     for (const s of scores) if (s.plausible > best.plausible || (s.plausible === best.plausible && s.onBoundary > best.onBoundary)) best = s;
     if (best.onBoundary === 0) {
-      report.push({ moduleIndex: mi, frames: frames.length, normalised: 0, scores,
+      report.push({ moduleIndex: mi, frames: frames.length, normalised: 0, suspect: true, scores,
         reason: `no interpretation puts any of the ${frames.length} frames on an instruction boundary (wrong module?)` });
       unresolved += frames.length;
       continue;
@@ -161,7 +166,11 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
       const l = locate(m, f, best.base, best.callSite);
       if (l.at !== undefined) { f.codeAddr = l.at; n++; } else unresolved++;
     }
-    report.push({ moduleIndex: mi, base: best.base, callSite: best.callSite, frames: frames.length, normalised: n, scores, reason: explain(best, scores, frames.length) });
+    const total = frames.length;
+    // one implausible frame is normal (e.g. a stack overflow reported at a callee's entry); more is not
+    const suspect = best.plausible < total - 1 || (total <= 2 && best.plausible < total);
+    const reason = explain(best, scores, total) + (suspect ? `; only ${best.plausible}/${total} frames plausible: this module is probably not the one that crashed` : '');
+    report.push({ moduleIndex: mi, base: best.base, callSite: best.callSite, frames: total, normalised: n, suspect, scores, reason });
   }
   return { modules: report, unresolvedFrames: unresolved };
 }
@@ -174,7 +183,7 @@ function explain(best: BaseScore, scores: BaseScore[], total: number): string {
   const ties = scores.filter((s) => s !== best && s.plausible === best.plausible && s.onBoundary === best.onBoundary);
   return `${best.plausible}/${total} frames plausible (${best.onBoundary} on instruction boundaries; ${what}); ` +
     (others ? `others: ${others}` : 'other interpretations not tried (every frame already plausible)') +
-    (ties.length ? `; ambiguous with ${ties.map((s) => s.base).join(', ')}: kept the preferred ${best.base}` : '');
+    (ties.length ? `; ambiguous with ${ties.map((s) => `${s.base}/${s.callSite}`).join(', ')}: kept the preferred ${best.base}/${best.callSite}` : '');
 }
 
 /** Convenience: a frame's address as a file offset in its module, for disassembly. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readCoreDump } from '../../../src/coredump/reader';
 import { normaliseFrames, CallSiteConvention } from '../../../src/coredump/normalise';
 import { CodeOffsetBase } from '../../../src/coredump/model';
@@ -97,4 +98,17 @@ test('two modules: each gets its own decision; frames of an unresolved module st
   const cs = mod.codeSectionStart as number;
   assert.deepEqual(fr.map((f) => f.codeAddr), [sites[0].at - cs, sites[1].at - cs, undefined, sites[2].at - cs]);
   assert.equal(rep.unresolvedFrames, 1);
+});
+
+test('the wrong module is flagged as suspect (real wasmtime dump against another program of the same project)', () => {
+  const core = readCoreDump(new Uint8Array(readFileSync('../shared/corpus/thesis-sk-machine/trap.coredump')), 'trap.coredump');
+  const other = new WasmModule(new Uint8Array(readFileSync('../shared/corpus/thesis-sk-machine/minimal.wasm')), 'minimal.wasm');
+  const rep = normaliseFrames(core, new Map([[0, other]]));
+  assert.equal(rep.modules[0].suspect, true, rep.modules[0].reason);
+  assert.match(rep.modules[0].reason, /probably not the one that crashed|no interpretation/);
+});
+
+test('a correct module is not suspect', () => {
+  const core = readCoreDump(buildCoreDump({ threads: [{ name: 'main', frames: sites.map((s, i) => ({ func: s.func, offset: rawFor('body', 'at-call', i) })) }] }), 'x.core');
+  assert.equal(normaliseFrames(core, new Map([[0, mod]])).modules[0].suspect, false);
 });
