@@ -10,10 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
-import { ENV_MAX, ENV_SAVE_MODULES, ENV_NO_LOCALS, ENV_OUT, saveModules, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
+import { ENV_MAX, ENV_SAVE_MODULES, ENV_WASI, WasiSettings, ENV_NO_LOCALS, ENV_OUT, saveModules, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
 import { captureFromEndpoint } from '../../host/capture/remote';
 
-export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] PROGRAM.wasm [ARGS...]
+export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] [--env NAME[=VALUE]] [--dir DIR] PROGRAM.wasm [ARGS...]
        capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--max N] -- node [NODE-OPTIONS] script.mjs [ARGS...]
        capture [--out FILE] [--no-locals] [--value-encoding leb|fixed] [--timeout SECONDS] --connect HOST:PORT
   Run a WASI command module (under node:wasi) or a Node program, or attach to a running
@@ -25,6 +25,10 @@ export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|f
   --max N                capture up to N traps in one run (default 1; every Wasm trap counts,
                          also one the program catches); the second goes to FILE with .2
                          before the extension, and so on
+  --env NAME[=VALUE]     WASI: give the program this environment variable (from ours when
+                         no value is given); repeatable. Default: none, as in wasmtime
+  --dir HOST[::GUEST]    WASI: preopen HOST directory, seen as GUEST (default: the same
+                         path); repeatable. Default: none, as in wasmtime
   --no-locals            write empty locals/operand stack vectors (as wasmtime does)
   --value-encoding E     i32/i64 values as signed LEB128 (leb, default: the spec, wasmtime)
                          or fixed-width little-endian (fixed: wasmgdb style)
@@ -41,11 +45,11 @@ export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|f
 interface Args {
   out?: string; noLocals: boolean; enc: 'leb' | 'fixed';
   connect?: string; timeout?: number; command: string[]; nodeMode: boolean; max: number;
-  saveModules: boolean; target?: string;
+  saveModules: boolean; target?: string; wasi: WasiSettings;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false, max: 1, saveModules: true };
+  const a: Args = { noLocals: false, enc: 'leb', command: [], nodeMode: false, max: 1, saveModules: true, wasi: { env: {}, preopens: {} } };
   let i = 0;
   for (; i < argv.length; i++) {
     const s = argv[i];
@@ -66,6 +70,19 @@ export function parseArgs(argv: string[]): Args {
     } else if (name === '--connect') a.connect = val();
     else if (s === '--no-save-modules') a.saveModules = false;
     else if (name === '--target') a.target = val();
+    else if (name === '--env') {
+      const v = val();
+      const eq = v.indexOf('=');
+      if (eq === 0) throw new WasmCoreError('E_ARGUMENT', `--env needs NAME or NAME=VALUE (got '${v}')`);
+      if (eq > 0) a.wasi.env[v.slice(0, eq)] = v.slice(eq + 1);
+      else if (process.env[v] !== undefined) a.wasi.env[v] = process.env[v] as string;
+    } else if (name === '--dir') {
+      const v = val();
+      const sep = v.indexOf('::');
+      const host = sep >= 0 ? v.slice(0, sep) : v, guest = sep >= 0 ? v.slice(sep + 2) : v;
+      if (!host || !guest) throw new WasmCoreError('E_ARGUMENT', `--dir needs HOST_DIR or HOST_DIR::GUEST_DIR (got '${v}')`);
+      a.wasi.preopens[guest] = path.resolve(host);
+    }
     else if (name === '--max') {
       const v = Number(val());
       if (!Number.isInteger(v) || v < 1) throw new WasmCoreError('E_ARGUMENT', '--max needs a positive whole number');
@@ -111,6 +128,7 @@ async function runChild(a: Args): Promise<number> {
     if (!fs.existsSync(program)) throw new WasmCoreError('E_NOT_FOUND', `program not found: ${program}`);
     argv = [path.join(captureDir, 'wasi-runner.js'), ...a.command];
     env[ENV_SAVE_MODULES] = '0'; // the module is the program file itself
+    env[ENV_WASI] = JSON.stringify(a.wasi);
     env[ENV_OUT] = a.out ?? `${path.basename(program).replace(/\.wasm$/, '')}.coredump`;
   }
   const code = await new Promise<number>((resolve, reject) => {

@@ -15,6 +15,22 @@ export const ENV_NO_LOCALS = 'WASM_COREDUMP_NO_LOCALS';
 export const ENV_VALUE_ENCODING = 'WASM_COREDUMP_VALUE_ENCODING';
 export const ENV_MAX = 'WASM_COREDUMP_MAX';
 export const ENV_SAVE_MODULES = 'WASM_COREDUMP_SAVE_MODULES';
+/** JSON WasiSettings for the WASI runner. */
+export const ENV_WASI = 'WASM_COREDUMP_WASI';
+
+/**
+ * What the WASI program sees. Like wasmtime, nothing by default: no
+ * environment variables and no directories, so the core dump's memory holds
+ * nothing of the host it was not given.
+ */
+export interface WasiSettings { env: Record<string, string>; preopens: Record<string, string> }
+
+export function readWasiSettings(env: NodeJS.ProcessEnv): WasiSettings {
+  const raw = env[ENV_WASI];
+  if (!raw) return { env: {}, preopens: {} };
+  const v = JSON.parse(raw) as Partial<WasiSettings>;
+  return { env: v.env ?? {}, preopens: v.preopens ?? {} };
+}
 
 export interface ReportLine extends TrapInfo { file: string; modules?: string[] }
 export interface ErrorLine { error: string }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WASI } from 'node:wasi';
 import { installTrapCapture } from './inprocess';
-import { fileWriters, readSettings } from './env';
+import { fileWriters, readSettings, readWasiSettings } from './env';
 
 /** Node has WebAssembly, but this project's `lib` setting does not declare it. */
 interface WasmApi {
@@ -37,8 +37,7 @@ function main(): void {
   const wasi = new WASI({
     version: 'preview1',
     args: [name, ...args],
-    env: process.env as Record<string, string>,
-    preopens: { '.': process.cwd(), '/': '/' },
+    ...readWasiSettings(process.env),
     returnOnExit: true,
   });
   const instance = new WA.Instance(module, wasi.getImportObject());

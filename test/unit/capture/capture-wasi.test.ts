@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCoreDump } from '../../../src/coredump/reader';
-import { F32_BITS, NAN_BITS, wasiExitProgram, wasiTrapProgram } from './programs';
+import { F32_BITS, NAN_BITS, wasiEnvProgram, wasiExitProgram, wasiTrapProgram } from './programs';
 import { hasTool, runCli, tmpDir, wasmValidate } from './helpers';
 
 test('capture PROGRAM.wasm: a WASI trap becomes a valid core dump with locals, stack, globals and memory', async (t) => {
@@ -80,6 +80,26 @@ test('capture PROGRAM.wasm without a trap: exit code passes through, no file', a
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /no Wasm trap happened/);
   assert.equal(fs.existsSync(path.join(dir, 'exit3.coredump')), false);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('capture PROGRAM.wasm gives the program no environment or directories unless --env/--dir say so', async () => {
+  const dir = tmpDir();
+  const wasm = path.join(dir, 'env.wasm');
+  fs.writeFileSync(wasm, wasiEnvProgram());
+  const seen = async (extra: string[]) => {
+    const out = path.join(dir, 'env.coredump');
+    const r = await runCli(['capture', '--out', out, ...extra, wasm]);
+    assert.equal(r.code, 0, r.stderr);
+    const core = readCoreDump(new Uint8Array(fs.readFileSync(out)), out);
+    const dv = new DataView(core.memories[0].read(0, 12).bytes.buffer);
+    return { count: dv.getUint32(0, true), size: dv.getUint32(4, true), prestatErrno: dv.getUint32(8, true) };
+  };
+  const none = await seen([]);
+  assert.deepEqual([none.count, none.size], [0, 0]);
+  assert.notEqual(none.prestatErrno, 0, 'no directory preopened');
+  const given = await seen(['--env', 'FOO=bar', '--dir', `${dir}::/data`]);
+  assert.deepEqual([given.count, given.size, given.prestatErrno], [1, 'FOO=bar\0'.length, 0]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -53,6 +53,31 @@ export function wasiExitProgram(): Uint8Array {
   });
 }
 
+/**
+ * WASI command that records what it was given, then traps: at address 0 the
+ * number of environment variables, at 4 their total size, at 8 the errno of
+ * fd_prestat_get(3) (0 when a directory was preopened).
+ */
+export function wasiEnvProgram(): Uint8Array {
+  return buildModule({
+    types: [{ params: [T.i32, T.i32], results: [T.i32] }, { params: [], results: [] }],
+    imports: [
+      { module: 'wasi_snapshot_preview1', field: 'environ_sizes_get', type: 0 },
+      { module: 'wasi_snapshot_preview1', field: 'fd_prestat_get', type: 0 },
+    ],
+    funcs: [{
+      type: 1, export: '_start',
+      code: [
+        OP.i32Const, 0, OP.i32Const, 4, OP.call, 0, OP.drop,
+        OP.i32Const, 8, OP.i32Const, 3, OP.i32Const, 16, OP.call, 1, OP.i32Store, 2, 0,
+        OP.unreachable,
+      ],
+    }],
+    memoryPages: 1,
+    exportMemory: true,
+  });
+}
+
 /** Module A: exports memory and run(x) which calls the imported env.cb(x + 0). */
 export function moduleA(): Uint8Array {
   return buildModule({

@@ -9,7 +9,7 @@ export const T = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
 export const OP = {
   unreachable: 0x00, call: 0x10, drop: 0x1a, end: 0x0b, localGet: 0x20, localSet: 0x21,
   globalGet: 0x23, globalSet: 0x24, i32Const: 0x41, i64Const: 0x42, f32Const: 0x43, f64Const: 0x44,
-  i32DivS: 0x6d, i32Load: 0x28,
+  i32DivS: 0x6d, i32Load: 0x28, i32Store: 0x36,
 } as const;
 
 export interface FuncDef { type: number; locals?: Array<[number, number]>; code: number[]; export?: string }
