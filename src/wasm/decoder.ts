@@ -7,7 +7,7 @@ import { ByteReader } from '../util/reader';
 import { WasmCoreError } from '../util/errors';
 import { CodeAddr, FileOffset, codeAddr, fileOffset } from '../util/offsets';
 import { FunctionBody, WasmModule } from './module';
-import { OpFlag, OpInfo } from './opcodes';
+import { ImmKind, OpFlag, OpInfo, opInfo } from './opcodes';
 import { Imm, readImm, readOpcode, skipImm } from './instr';
 
 export type { Imm, BlockType, CatchClause, RefType, IndexSpace } from './instr';
@@ -60,16 +60,52 @@ function makeInstr(module: WasmModule, funcIndex: number, at: number, r: ByteRea
   return instr;
 }
 
+/** Skip a short LEB128 (at most `max` bytes); -1 when longer or truncated (the checked reader then decides). */
+function skipLeb(bytes: Uint8Array, p: number, end: number, max: number): number {
+  for (let i = 0; i < max; i++) {
+    if (p >= end) return -1;
+    if ((bytes[p++] & 0x80) === 0) return p;
+  }
+  return -1;
+}
+
+/**
+ * Fast path of the boundary scan for the common single-byte opcodes: the
+ * position after the immediates, or -1 to use the checked reader. Only
+ * accepts encodings the checked reader accepts too (short LEBs, memargs
+ * without a memory index), so both paths agree on every input.
+ */
+function fastSkip(bytes: Uint8Array, p: number, end: number, imm: ImmKind): number {
+  switch (imm) {
+    case 'none': return p;
+    case 'label': case 'func': case 'local': case 'global': case 'table': case 'type': case 'tag': case 'mem': case 'i32':
+      return skipLeb(bytes, p, end, 4);
+    case 'i64': return skipLeb(bytes, p, end, 9);
+    case 'f32': return p + 4 <= end ? p + 4 : -1;
+    case 'f64': return p + 8 <= end ? p + 8 : -1;
+    case 'memarg': return p < end && bytes[p] < 0x40 ? skipLeb(bytes, p + 1, end, 4) : -1;
+    case 'call_indirect': { const q = skipLeb(bytes, p, end, 4); return q < 0 ? -1 : skipLeb(bytes, q, end, 4); }
+    default: return -1;
+  }
+}
+
 /**
  * Walk a body's instructions, calling `visit` at each start offset; checks
  * the block structure so that a truncated or padded body is reported.
  */
 function walk(funcIndex: number, r: ByteReader, visit: (at: number) => void): void {
   let depth = 0;
-  while (!r.atEnd) {
+  const bytes = r.bytes, end = r.end;
+  while (r.pos < end) {
     const at = r.pos;
-    const info = readOpcode(r);
-    skipImm(r, info);
+    const single = opInfo(bytes[at]);
+    const next = single === undefined ? -1 : fastSkip(bytes, at + 1, end, single.imm);
+    let info: OpInfo;
+    if (single !== undefined && next >= 0) { info = single; r.pos = next; }
+    else { // prefixed opcodes, rarer immediates and anything unusual: the checked reader (same errors as the decoder)
+      info = readOpcode(r);
+      skipImm(r, info);
+    }
     visit(at);
     if (info.flags & OpFlag.BlockStart) depth++;
     else if (info.flags & OpFlag.BlockEnd) {
