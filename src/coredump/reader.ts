@@ -323,12 +323,25 @@ function readThreads(
   const threads = best.threads as Thread[];
   if (!inRange(threads)) warnings.push(`some frames name an instance that does not exist (${instances.length} instances)`);
   const other = ok.find((a) => a !== best && a.layout === best.layout && a.enc !== best.enc);
-  if (other && JSON.stringify(other.threads, jsonBig) !== JSON.stringify(threads, jsonBig)) {
+  if (other && !sameValues(other.threads as Thread[], threads)) {
     warnings.push(`value encoding is ambiguous: both LEB128 and fixed-width parse exactly; using ${best.enc}`);
   }
   if (best.layout === 'no-instance') warnings.push('frames have no instance index (original wasmgdb format); instance 0 assumed');
   return { threads, encoding: best.enc, layout: best.layout };
 }
 
-function jsonBig(_k: string, v: unknown): unknown { return typeof v === 'bigint' ? v.toString() : v; }
+/** Do two parses of the same frames (same layout) give the same recorded values? */
+function sameValues(a: Thread[], b: Thread[]): boolean {
+  const sameVec = (x: RecordedValues, y: RecordedValues): boolean => {
+    if (!x.recorded || !y.recorded) return x.recorded === y.recorded;
+    if (x.values.length !== y.values.length) return false;
+    for (let i = 0; i < x.values.length; i++) {
+      const p = x.values[i], q = y.values[i];
+      if (p.type !== q.type || ('value' in p && 'value' in q && !Object.is(p.value, q.value))) return false;
+    }
+    return true;
+  };
+  return a.length === b.length && a.every((t, i) => t.frames.length === b[i].frames.length &&
+    t.frames.every((f, j) => { const g = b[i].frames[j]; return f.funcIndex === g.funcIndex && f.rawCodeOffset === g.rawCodeOffset && sameVec(f.locals, g.locals) && sameVec(f.stack, g.stack); }));
+}
 

@@ -167,3 +167,15 @@ test('a duplicate standard section is reported, the first one is used', () => {
   assert.equal(cd.memories[0].readU8(0), 0);
   assert.match(cd.warnings.join('\n'), /duplicate data section/);
 });
+
+test('a stream that parses exactly in both encodings with different values: LEB (spec) kept, ambiguity reported', () => {
+  // one frame, one i32 local written as a 4-byte padded LEB128 (0) = fixed-width 0x00808080
+  const stack = [0, 1, 0x6d, 1, 0, 0, 2, 3, 1, 0x7f, 0x80, 0x80, 0x80, 0x00, 0];
+  const bytes = concat([HEADER, ...customSection('core', [0, 1, 0x61]), ...customSection('coreinstances', [1, 0, 0, 0, 0]), ...customSection('corestack', stack)]);
+  const cd = readCoreDump(bytes, 'amb.core');
+  assert.equal(cd.valueEncoding, 'leb');
+  assert.deepEqual(cd.threads[0].frames[0].locals, { recorded: true, values: [{ type: 'i32', value: 0 }] });
+  assert.match(cd.warnings.join('\n'), /ambiguous/);
+  const fx = readCoreDump(bytes, 'amb.core', { valueEncoding: 'fixed' });
+  assert.deepEqual(fx.threads[0].frames[0].locals, { recorded: true, values: [{ type: 'i32', value: 0x00808080 }] });
+});
