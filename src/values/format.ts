@@ -50,12 +50,26 @@ function charText(code: number): string {
   return String.fromCodePoint(code);
 }
 
+/** Quote bytes as text: valid UTF-8 shown as characters, other bytes as \xNN escapes. */
 export function quoteString(bytes: Uint8Array, truncated: boolean): string {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   let out = '"';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    out += c === 34 ? '\\"' : c === 39 ? "'" : charText(c);
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    let cp = -1;
+    if (n === 1) cp = b;
+    else if (n > 1 && i + n <= bytes.length) {
+      cp = b & (0xff >> (n + 1));
+      for (let k = 1; k < n; k++) {
+        const c = bytes[i + k];
+        if ((c & 0xc0) !== 0x80) { cp = -1; break; }
+        cp = (cp << 6) | (c & 0x3f);
+      }
+      if (cp >= 0 && (cp < [0, 0, 0x80, 0x800, 0x10000][n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) cp = -1;
+    }
+    if (cp < 0) { out += `\\x${b.toString(16).padStart(2, '0')}`; i++; continue; }
+    out += cp === 34 ? '\\"' : cp === 39 ? "'" : charText(cp);
+    i += n;
   }
   return out + '"' + (truncated ? '...' : '');
 }
@@ -109,6 +123,7 @@ export function formatEnum(t: EnumType, v: bigint): string {
 
 /** The one-line summary of a value. */
 export function formatValue(v: Value, o: FormatOptions = {}): string {
+  if (o.depth === undefined) o = { ...o, depth: 2 };
   if (v.loc.kind === 'unavailable') return unavailable(v.loc.reason);
   if (v.loc.kind === 'implicit-pointer') return '<implicit pointer: the pointer was optimized out>';
   if (!o.raw) {
@@ -147,6 +162,8 @@ function formatBase(v: Value, t: Extract<Type, { kind: 'base' }>, o: FormatOptio
   if (t.encoding === 'bool') return s.value === 0n ? 'false' : s.value === 1n ? 'true' : `true (${s.value})`;
   if (isCharType(t) || t.encoding === 'utf' || t.name === 'char' || t.name === 'wchar_t' || t.name === 'char16_t' || t.name === 'char32_t') {
     const code = Number(BigInt.asUintN(t.size * 8, s.value));
+    if (t.encoding === 'utf' && t.size === 4) return `'${charText(code)}'`; // Rust char
+    if (t.size === 1 && code >= 0x80) return `${s.value} '\\x${code.toString(16)}'`;
     return `${s.value} '${charText(code)}'`;
   }
   return s.value.toString();
@@ -183,7 +200,10 @@ function formatArray(v: Value, t: ArrayType, o: FormatOptions): string {
     if ('unavailable' in r) return unavailable(r.unavailable);
     const nul = r.bytes.indexOf(0);
     const cap = o.stringCap ?? 200;
-    const len = nul >= 0 ? nul : r.bytes.length;
+    // stop at the NUL unless non-zero bytes follow it (then show them, escaped, as gdb does)
+    let last = r.bytes.length;
+    while (last > 0 && r.bytes[last - 1] === 0) last--;
+    const len = nul >= 0 && nul >= last ? nul : last;
     return quoteString(r.bytes.subarray(0, Math.min(len, cap)), len > cap);
   }
   const depth = o.depth ?? 1;

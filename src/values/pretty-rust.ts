@@ -78,7 +78,7 @@ function seqChildren(v: Value, seq: Seq | string, extra: ChildItem[]): ChildList
     named: extra.length, indexed: seq.len,
     get(start, n) {
       const out: ChildItem[] = extra.slice(start, start + n);
-      if (start + n > extra.length) out.push(...els.get(Math.max(0, start - extra.length), start + n - extra.length - out.length));
+      if (start + n > extra.length) out.push(...els.get(Math.max(0, start - extra.length), n - out.length));
       return out;
     },
   };

@@ -1,0 +1,146 @@
+/**
+ * `wasm-coredump print CORE --frame N EXPR`: evaluate a gdb-style expression
+ * in a frame of the crash (frame numbers as printed by `bt`, inlined frames
+ * counted). Also hosts the frame-variables listing used by `bt --full`.
+ */
+import { WasmCoreError } from '../../src/util/errors';
+import { WasmModule } from '../../src/wasm/module';
+import { readCoreDump, CoreDump } from '../../src/coredump/reader';
+import { normaliseFrames } from '../../src/coredump/normalise';
+import { Symbolizer } from '../../src/symbols/symbolizer';
+import { BtThread, buildBacktrace } from '../../src/symbols/backtrace';
+import { ThreadValues, Variable, EvalError } from '../../src/values';
+import { threadFrameInputs } from '../../src/values/fromcore';
+import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
+import { findDebugInfo } from '../../host/debugfiles';
+
+export const usage = `print CORE [--frame N] [--thread T] EXPR [--module NAME=PATH ...] [--debug-file N=PATH] [--debug-dir DIR] [--format x] [--depth D] [--json]
+  Evaluate EXPR (C-like: names, . -> * & [] casts arithmetic sizeof $local3 $global0 $__stack_pointer)
+  in frame N (as numbered by \`bt\`, default 0) and print its value, expanding aggregates D levels (default 1).
+  --format x   integers in hexadecimal`;
+
+interface Args {
+  core: string; expr: string; frame: number; thread: number; modules: string[]; debugFiles: string[]; debugDirs: string[];
+  hex: boolean; depth: number; json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { core: '', expr: '', frame: 0, thread: 0, modules: [], debugFiles: [], debugDirs: [], hex: false, depth: 1, json: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i];
+    const opt = s.startsWith('--') && s.includes('=') ? s.slice(0, s.indexOf('=')) : s;
+    const val = (): string => {
+      if (opt !== s) return s.slice(opt.length + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
+      return v;
+    };
+    const int = (what: string): number => {
+      const v = val();
+      if (!/^\d+$/.test(v)) throw new WasmCoreError('E_ARGUMENT', `${what} must be a number (got '${v}')`);
+      return Number(v);
+    };
+    if (opt === '--frame' || opt === '-f') a.frame = int('--frame');
+    else if (opt === '--thread' || opt === '-t') a.thread = int('--thread');
+    else if (opt === '--module' || opt === '-m') a.modules.push(val());
+    else if (opt === '--debug-file') a.debugFiles.push(val());
+    else if (opt === '--debug-dir') a.debugDirs.push(val());
+    else if (opt === '--depth') a.depth = int('--depth');
+    else if (opt === '--format') {
+      const v = val();
+      if (v !== 'x' && v !== 'd') throw new WasmCoreError('E_ARGUMENT', `--format must be x or d (got '${v}')`);
+      a.hex = v === 'x';
+    } else if (s === '--json') a.json = true;
+    else if (s === '--') rest.push(...argv.slice(i + 1).splice(0));
+    else if (s.startsWith('--')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
+    else rest.push(s);
+    if (s === '--') break;
+  }
+  if (rest.length === 0) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
+  a.core = rest[0];
+  a.expr = rest.slice(1).join(' ');
+  if (!a.expr) throw new WasmCoreError('E_ARGUMENT', 'missing EXPR');
+  return a;
+}
+
+export interface OpenedValues { core: CoreDump; threads: BtThread[]; notes: string[]; values(thread: number): ThreadValues }
+
+/** Open a core dump with its modules and DWARF for variables (used by `print` and `bt --full`). */
+export function openValues(corePath: string, opts: { modules?: string[]; debugFiles?: string[]; debugDirs?: string[] } = {}): OpenedValues {
+  const core = readCoreDump(readFileBytes(corePath), corePath);
+  const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
+  const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
+  const notes: string[] = [...core.warnings];
+  const mods = new Map<number, WasmModule>();
+  const syms = new Map<number, Symbolizer>();
+  for (const r of resolved) {
+    if (r.error) notes.push(r.error.message);
+    if (!r.module || !r.path) { if (!r.error) notes.push(`module ${r.name} not found (tried ${r.tried.join(', ')})`); continue; }
+    mods.set(r.index, r.module);
+    const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
+    const d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
+    if (!d.sections) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
+    syms.set(r.index, new Symbolizer(r.module, d.sections));
+  }
+  normaliseFrames(core, mods);
+  const threads = buildBacktrace(core, mods, syms);
+  const modList: Array<WasmModule | undefined> = [];
+  for (const [i, m] of mods) modList[i] = m;
+  const cache = new Map<number, ThreadValues>();
+  return {
+    core, threads, notes,
+    values(t) {
+      let tv = cache.get(t);
+      if (!tv) { tv = new ThreadValues(threadFrameInputs(core, modList, (mi) => syms.get(mi)?.dwarf, t)); cache.set(t, tv); }
+      return tv;
+    },
+  };
+}
+
+/** Lines for a variable and its children down to `depth` levels (arrays: first 20 elements). */
+export function variableLines(v: Variable, depth: number, indent = ''): string[] {
+  const type = v.type ? ` (${v.type})` : '';
+  const out = [`${indent}${v.name}${type} = ${v.value}`];
+  if (depth <= 0 || !v.hasChildren) return out;
+  const named = v.namedCount ?? 0;
+  const total = named + Math.min(v.indexedCount ?? 0, 20);
+  for (const c of v.children(0, total)) out.push(...variableLines(c, depth - 1, indent + '  '));
+  if ((v.indexedCount ?? 0) > 20) out.push(`${indent}  ... ${(v.indexedCount ?? 0) - 20} more elements`);
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
+  let a: Args;
+  try { a = parseArgs(argv); } catch (e) {
+    if (e instanceof WasmCoreError) { console.error(`wasm-coredump print: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
+    throw e;
+  }
+  const o = openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
+  for (const n of o.notes) console.error(`note: ${n}`);
+  const t = o.threads[a.thread];
+  if (!t) { console.error(`wasm-coredump print: no thread ${a.thread} (the core dump has ${o.threads.length})`); return 2; }
+  const f = t.frames[a.frame];
+  if (!f) { console.error(`wasm-coredump print: no frame ${a.frame} (thread ${a.thread} has ${t.frames.length}; see \`bt\`)`); return 2; }
+  let v: Variable;
+  try {
+    v = o.values(a.thread).evaluate(f.coreFrame.index, a.expr, { frameDie: f.sym?.die }, { hex: a.hex });
+  } catch (e) {
+    if (e instanceof EvalError) {
+      console.error(`wasm-coredump print: ${a.expr}\n${' '.repeat(21 + e.position)}^ ${e.reason}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (a.json) {
+    const node = (x: Variable, d: number): unknown => ({
+      name: x.name, value: x.value, type: x.type, memory: x.memory ?? null,
+      children: d > 0 && x.hasChildren ? x.children(0, (x.namedCount ?? 0) + Math.min(x.indexedCount ?? 0, 100)).map((c) => node(c, d - 1)) : undefined,
+    });
+    console.log(JSON.stringify({ frame: a.frame, function: f.name, expr: a.expr, result: node(v, a.depth) }, null, 2));
+    return 0;
+  }
+  for (const line of variableLines(v, a.depth)) console.log(line);
+  return 0;
+}
