@@ -54,3 +54,24 @@ test('capture a C fixture with and without --no-locals: the dumps differ only in
   assert.ok(sp?.type === 'i32' && sp.value > 0 && sp.value < a.memories[0].size, `stack pointer ${JSON.stringify(sp)}`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('capture reproduces every committed fixture core dump byte for byte (full and --no-locals)', async (t) => {
+  const ids = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((id) =>
+    ['prog.wasm', 'facts.json', 'prog.coredump'].every((f) => fs.existsSync(path.join(FIXTURES, id, f)))) : [];
+  if (ids.length === 0) { t.skip('no fixture core dumps in test/fixtures yet (run npm run fixtures)'); return; }
+  const dir = tmpDir();
+  for (const id of ids) {
+    const facts = JSON.parse(fs.readFileSync(path.join(FIXTURES, id, 'facts.json'), 'utf8')) as Facts;
+    const args = facts.coreDumps.default?.args ?? [];
+    for (const [flags, committed] of [[[], 'prog.coredump'], [['--no-locals'], 'prog.nolocals.coredump']] as const) {
+      const want = path.join(FIXTURES, id, committed);
+      if (!fs.existsSync(want)) continue;
+      const out = path.join(dir, `${id}.coredump`);
+      const r = await runCli(['capture', ...flags, '--out', out, path.join(FIXTURES, id, 'prog.wasm'), ...args]);
+      assert.equal(r.code, 0, `${id}: ${r.stderr}`);
+      assert.ok(Buffer.from(fs.readFileSync(out)).equals(fs.readFileSync(want)), `${id} ${flags.join(' ')}: capture differs from ${want}`);
+    }
+  }
+  t.diagnostic(`${ids.length} fixtures`);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
