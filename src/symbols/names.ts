@@ -44,8 +44,24 @@ export function sourceName(die: Die): string | undefined {
   return scopes.length ? `${scopes.join('::')}::${name}` : name;
 }
 
-/** A name-section name in source form: demangled when it is a mangled symbol. */
+/** A name-section name in source form: demangled (C++ without its parameter list, Rust without hash). */
 export function displaySymbol(sym: string): string {
   const d = demangle(sym);
-  return d !== undefined ? stripRustHash(d) : sym;
+  return d !== undefined ? stripParams(stripRustHash(d)) : sym;
+}
+
+/** `ns::f(int, char const*) const` → `ns::f` (the trailing balanced parameter list and qualifiers). */
+export function stripParams(s: string): string {
+  const t = s.replace(/\s*(const|volatile|&|&&)(\s+(const|volatile|&|&&))*$/, '');
+  if (!t.endsWith(')')) return s;
+  let depth = 0;
+  for (let i = t.length - 1; i >= 0; i--) {
+    const c = t[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      depth--;
+      if (depth === 0) return i > 0 && !t.slice(0, i).endsWith('operator') ? t.slice(0, i) : s;
+    }
+  }
+  return s;
 }
