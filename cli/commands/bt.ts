@@ -13,6 +13,7 @@ import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
 import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
 import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
 import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
+import { frameSummary, openValues } from './print';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
@@ -20,9 +21,10 @@ export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--
   --debug-dir DIR      search DIR for debug files by build id (repeatable)
   --debug-file N=PATH  DWARF for module N from PATH (a bare PATH applies to a single-module dump)
   --source-map F=T     rewrite source path prefix F to T (repeatable; longest prefix wins)
+  --full               also print each frame's arguments and local variables
   --json               machine-readable output`;
 
-interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; json: boolean }
+interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; json: boolean; full?: boolean }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], json: false };
@@ -36,6 +38,7 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (s === '--json') a.json = true;
+    else if (s === '--full') a.full = true;
     else if (opt === '--module' || opt === '-m') a.modules.push(val());
     else if (opt === '--debug-dir') a.debugDirs.push(val());
     else if (opt === '--debug-file') a.debugFiles.push(val());
@@ -106,7 +109,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
-    for (const f of t.frames) console.log(formatFrameHeader(f, { map }));
+    const full = a.full ? openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs }) : undefined;
+    for (const f of t.frames) {
+      const v = full ? frameSummary(full, i, f) : undefined;
+      console.log(formatFrameHeader(f, { map, args: v?.args }));
+      if (v) for (const l of v.locals) console.log(l);
+    }
   });
   for (const n of bt.notes) console.error(`note: ${n}`);
   if (missing.length) {

@@ -144,3 +144,19 @@ export async function run(argv: string[]): Promise<number> {
   for (const line of variableLines(v, a.depth)) console.log(line);
   return 0;
 }
+
+/** For `bt --full`: a frame's arguments (one line, for the header) and its locals (indented lines). */
+export function frameSummary(o: OpenedValues, thread: number, f: BtThread['frames'][number]): { args: string; locals: string[] } {
+  try {
+    const scopes = o.values(thread).scopes(f.coreFrame.index, { frameDie: f.sym?.die });
+    const args = scopes.find((s) => s.name === 'Arguments')?.variables().map((v) => `${v.name}=${v.value}`).join(', ') ?? '';
+    const locals: string[] = [];
+    for (const s of scopes) {
+      if (s.name !== 'Locals' && s.name !== 'Statics') continue;
+      for (const v of s.variables()) locals.push(`        ${v.name} = ${v.value}${s.name === 'Statics' ? ' (static)' : ''}`);
+    }
+    return { args, locals };
+  } catch (e) {
+    return { args: '', locals: [`        <variables unavailable: ${e instanceof Error ? e.message : String(e)}>`] };
+  }
+}
