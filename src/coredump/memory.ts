@@ -105,15 +105,24 @@ export class LinearMemory {
     return n;
   }
 
+  private readonly scratch = new Uint8Array(8);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+
+  /** The `len` (<= 8) bytes at addr in a reused scratch view; undefined if any is past the size. */
   private view(addr: number, len: number): DataView | undefined {
     if (!Number.isSafeInteger(addr) || addr < 0 || addr + len > this.size) return undefined;
     const i = this.segmentBefore(addr);
     const seg = i >= 0 ? this.segments[i] : undefined;
-    if (seg && addr + len <= seg.end) { // fast path: inside one segment, no copy
-      return new DataView(seg.data.buffer, seg.data.byteOffset + (addr - seg.start), len);
+    const sc = this.scratch;
+    if (seg && addr + len <= seg.end) { // fast path: inside one segment
+      const d = seg.data, o = addr - seg.start;
+      for (let k = 0; k < len; k++) sc[k] = d[o + k];
+    } else if ((!seg || addr >= seg.end) && (i + 1 >= this.segments.length || this.segments[i + 1].start >= addr + len)) {
+      sc.fill(0, 0, len); // in a gap: zero by Wasm semantics
+    } else {
+      sc.set(this.read(addr, len).bytes);
     }
-    const r = this.read(addr, len);
-    return new DataView(r.bytes.buffer, r.bytes.byteOffset, len);
+    return this.scratchView;
   }
 
   readU8(addr: number): number | undefined { return this.view(addr, 1)?.getUint8(0); }

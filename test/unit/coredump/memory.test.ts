@@ -56,3 +56,15 @@ test('binary search over many segments', () => {
   assert.equal(m.covered(3 * 8192, 4096), true);
   assert.equal(m.covered(3 * 8192, 4097), false);
 });
+
+test('typed reads: inside a segment, in a gap, straddling a segment edge', () => {
+  const m = new LinearMemory(0, 64, 1, false, undefined, [seg(8, 0, 4), seg(16, 10, 4)]);
+  assert.equal(m.readU32(8), 0x04030201, 'inside');
+  assert.equal(m.readU16(12), 0, 'gap between segments');
+  assert.equal(m.readU32(10), 0x00000403, 'straddles the end of a segment');
+  assert.equal(m.readU32(14), 0x0c0b0000, 'straddles the start of a segment');
+  assert.equal(m.readU64(40), 0n, 'gap after the last segment');
+  assert.equal(m.readI32(8), 0x04030201);
+  assert.equal(m.readF64(56), 0);
+  assert.equal(m.readF64(57), undefined, 'past the size');
+});
