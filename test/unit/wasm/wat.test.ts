@@ -115,9 +115,9 @@ test('functionToWat: signature, locals, indentation, line map', () => {
   assert.equal(w.text, [
     '(func $compute (type 1) (param $n i32) (param i64) (result i32)',
     '  (local $tmp i32) (local f64 f64)',
-    '  block',
+    '  block  ;; label = @1',
     '    local.get $n',
-    '    if',
+    '    if  ;; label = @2',
     '      call 0 (; env.abort ;)',
     '    else',
     '      nop',
@@ -134,4 +134,22 @@ test('functionToWat: signature, locals, indentation, line map', () => {
   const imp = functionToWat(b.module, 0);
   assert.equal(imp.text, '(func (; 0 ;) (import "env" "abort") (type 0))\n');
   assert.deepEqual(imp.lines, []);
+});
+
+test('functionToWat resolves branch targets to block labels', () => {
+  const b = buildModule({ funcs: [{ type: 0, code: [
+    0x02, 0x40, 0x03, 0x40, 0x41, 0, 0x0d, 1, 0x41, 0, 0x0e, 2, 0, 1, 2, 0x0c, 0, 0x0b, 0x0b, 0x0c, 0, 0x0b,
+  ] }] });
+  assert.deepEqual(functionToWat(b.module, 0).text.split('\n').slice(1, -2), [
+    '  block  ;; label = @1',
+    '    loop  ;; label = @2',
+    '      i32.const 0',
+    '      br_if 1 (;@1;)',
+    '      i32.const 0',
+    '      br_table 0 (;@2;) 1 (;@1;) 2 (;@0;)',
+    '      br 0 (;@2;)',
+    '    end',
+    '  end',
+    '  br 0 (;@0;)',
+  ]);
 });
