@@ -32,9 +32,14 @@ export class CoreDumpConfigurationProvider implements vscode.DebugConfigurationP
 
   /** Called after `${...}` substitution: ask for whatever is still missing. Undefined cancels the launch. */
   async resolveDebugConfigurationWithSubstitutedVariables(
-    _folder: vscode.WorkspaceFolder | undefined,
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): Promise<vscode.DebugConfiguration | undefined> {
+    const defaults = settingsSourceMap(folder);
+    if (Object.keys(defaults).length > 0) {
+      const own: unknown = config.sourceMap;
+      config.sourceMap = { ...defaults, ...(typeof own === 'object' && own !== null ? own : {}) };
+    }
     if (!isNonEmptyString(config.coreDump)) {
       const picked = await this.pickers.pickCoreDump();
       if (!picked) return undefined;
@@ -47,6 +52,23 @@ export class CoreDumpConfigurationProvider implements vscode.DebugConfigurationP
     }
     return config;
   }
+}
+
+/**
+ * The `wasmCoredump.sourceMap` setting (build-time prefix → local prefix) that
+ * applies to every session; a launch configuration's own `sourceMap` entries
+ * win. `${workspaceFolder}` in values is replaced (settings get no variable
+ * substitution of their own).
+ */
+function settingsSourceMap(folder: vscode.WorkspaceFolder | undefined): Record<string, string> {
+  const raw = vscode.workspace.getConfiguration('wasmCoredump', folder).get<Record<string, unknown>>('sourceMap', {});
+  const root = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(raw ?? {})) {
+    if (typeof to !== 'string') continue;
+    out[from] = root ? to.split('${workspaceFolder}').join(root) : to;
+  }
+  return out;
 }
 
 function isNonEmptyString(v: unknown): v is string { return typeof v === 'string' && v.trim() !== ''; }

@@ -70,6 +70,9 @@ for (const f of missing ? [] : fixtures) {
     const module = join(dir, f.module);
     const shot = (step: string): Promise<string> => wb!.shot(`e2e-${f.id}-${step}`);
     try {
+      // The fixtures are built with -fdebug-prefix-map=$PWD=/src (rustc: --remap-path-prefix):
+      // map /src to the fixture folder through the extension's wasmCoredump.sourceMap setting.
+      await server!.setUserSettings({ 'wasmCoredump.sourceMap': { '/src': dir } });
       await wb.runCommand('Open Wasm Core Dump');
       await wb.fileDialog();
       await wb.acceptFile(core);
@@ -81,23 +84,33 @@ for (const f of missing ? [] : fixtures) {
       await shot('callstack');
       const at = matchFrames(rows, f);
 
+      // The checks below are independent: run them all, then report every failure.
+      const failures: string[] = [];
+      const check = async (what: string, fn: () => Promise<void>): Promise<void> => {
+        try { await fn(); } catch (e) { failures.push(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`); await shot(`failure-${what}`).catch(() => undefined); }
+      };
       const v = variableToCheck(f);
       assert.ok(v, `${f.id}: facts.json lists no plain local to check`);
       await wb.selectFrame(at[v.frameIndex!]);
-      const row = await wb.variableRow(v.expr);
-      await shot('variables');
-      assert.ok(row.includes(String(v.value)), `Variables row for ${v.expr} in ${v.frame}: '${row}', expected ${v.value}`);
-
+      await check('variables', async () => {
+        const row = await wb!.variableRow(v.expr);
+        await shot('variables');
+        assert.ok(row.includes(String(v.value)), `Variables row for ${v.expr} in ${v.frame}: '${row}', expected ${v.value}`);
+      });
       const w = watchToCheck(f, v.frameIndex!);
       if (w) {
-        const watch = await wb.addWatch(w.expr);
-        await shot('watch');
-        assert.ok(watch.includes(String(w.value)), `Watch '${w.expr}': '${watch}', expected ${w.value}`);
+        await check('watch', async () => {
+          const watch = await wb!.addWatch(w.expr);
+          await shot('watch');
+          assert.ok(watch.includes(String(w.value)), `Watch '${w.expr}': '${watch}', expected ${w.value}`);
+        });
       }
-
-      const hover = await wb.hover(v.expr);
-      await shot('hover');
-      assert.ok(hover.includes(String(v.value)), `hover on ${v.expr}: '${hover}', expected ${v.value}`);
+      await check('hover', async () => {
+        const hover = await wb!.hover(v.expr);
+        await shot('hover');
+        assert.ok(hover.includes(String(v.value)), `hover on ${v.expr}: '${hover}', expected ${v.value}`);
+      });
+      assert.deepEqual(failures, [], `${f.id}:\n${failures.join('\n')}`);
     } catch (e) {
       await shot('failure').catch(() => undefined);
       throw e;

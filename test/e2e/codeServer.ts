@@ -31,14 +31,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningCodeServer { url: string; dirs: { user: string; extensions: string }; log: () => string; stop(): Promise<void> }
+export interface RunningCodeServer {
+  url: string; dirs: { user: string; extensions: string }; log: () => string; stop(): Promise<void>;
+  /** Rewrites the user settings (base settings plus `extra`); VS Code reloads them live. */
+  setUserSettings(extra: Record<string, unknown>): Promise<void>;
+}
 
 /** Installs `vsix` into fresh dirs and starts code-server on `folder`; resolves once it answers HTTP. */
 export async function startCodeServer(vsix: string, folder: string, settings: Record<string, unknown> = {}): Promise<RunningCodeServer> {
   const base = mkdtempSync(join(tmpdir(), 'wcd-e2e-'));
   const dirs = { user: join(base, 'user'), extensions: join(base, 'extensions') };
   mkdirSync(join(dirs.user, 'User'), { recursive: true });
-  writeFileSync(join(dirs.user, 'User', 'settings.json'), JSON.stringify({
+  const baseSettings = {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false,
@@ -49,7 +53,9 @@ export async function startCodeServer(vsix: string, folder: string, settings: Re
     'debug.internalConsoleOptions': 'neverOpen',
     'window.commandCenter': false,
     ...settings,
-  }, null, 2));
+  };
+  const settingsFile = join(dirs.user, 'User', 'settings.json');
+  writeFileSync(settingsFile, JSON.stringify(baseSettings, null, 2));
   const common = ['--extensions-dir', dirs.extensions, '--user-data-dir', dirs.user];
   const inst = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000 });
   if (inst.status !== 0) throw new Error(`code-server --install-extension failed (${inst.status}):\n${inst.stdout}\n${inst.stderr}`);
@@ -75,6 +81,10 @@ export async function startCodeServer(vsix: string, folder: string, settings: Re
   }
   return {
     url, dirs, log: () => out,
+    setUserSettings: async (extra) => {
+      writeFileSync(settingsFile, JSON.stringify({ ...baseSettings, ...extra }, null, 2));
+      await new Promise((r) => setTimeout(r, 1500)); // the file watcher's delay
+    },
     stop: () => new Promise<void>((res) => {
       if (proc.exitCode !== null) { res(); return; }
       proc.once('exit', () => res());

@@ -72,8 +72,17 @@ export class Workbench {
     const input = widget.locator('input.input');
     await this.page.waitForFunction(`(document.querySelector('.quick-input-widget input.input')?.value ?? '').startsWith('/')`,
       undefined, { timeout: 15_000 });
+    // The dialog shows the folder first and the pre-filled file name once it has listed the folder.
+    await widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 15_000 });
+    let value = await input.inputValue();
+    for (let i = 0; i < 10; i++) {
+      await this.page.waitForTimeout(200);
+      const next = await input.inputValue();
+      if (next === value && i >= 2) break;
+      value = next;
+    }
     const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
-    return { title, value: await input.inputValue() };
+    return { title, value };
   }
 
   /**
@@ -85,12 +94,43 @@ export class Workbench {
     const widget = this.page.locator('.quick-input-widget');
     const input = widget.locator('input.input');
     const title = await widget.locator('.quick-input-title').innerText().catch(() => '');
-    await input.click();
-    await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.type(path, { delay: 5 });
-    const name = path.split('/').pop() ?? path;
-    await widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await this.page.waitForTimeout(300);
+    const slash = path.lastIndexOf('/');
+    const dir = path.slice(0, slash + 1);
+    const name = path.slice(slash + 1);
+    const fileRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    const upRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*\.\.\s*$/ }).first();
+    if ((await input.inputValue()) !== path) {
+      await input.click();
+      await this.page.keyboard.press('Control+A');
+      // Typing a whole path at once can leave the list on an intermediate
+      // folder, so the folder goes in a component at a time, is re-typed
+      // ("nudged") until the dialog lists it, and then the name is typed,
+      // which selects the file in the list.
+      await this.page.keyboard.type('/');
+      for (const seg of dir.split('/').filter(Boolean)) {
+        await this.page.keyboard.type(`${seg}/`, { delay: 5 });
+        await this.page.waitForTimeout(250);
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.page.waitForFunction(`document.querySelector('.quick-input-widget input.input')?.value === ${JSON.stringify(dir)}`,
+            undefined, { timeout: 3000 });
+          await upRow.waitFor({ state: 'visible', timeout: 3000 });
+          await this.page.waitForTimeout(400);
+          await this.page.keyboard.type(name, { delay: 5 });
+          await fileRow.waitFor({ state: 'visible', timeout: 3000 });
+          break;
+        } catch (e) {
+          if (attempt >= 4) throw e;
+          await input.click();
+          await this.page.keyboard.press('Control+A');
+          await this.page.keyboard.type(dir.slice(0, -1), { delay: 5 });
+          await this.page.waitForTimeout(300);
+          await this.page.keyboard.type('/');
+        }
+      }
+      await this.page.waitForTimeout(300);
+    }
     if ((await input.inputValue()) !== path) throw new Error(`file dialog shows '${await input.inputValue()}', not '${path}'`);
     await this.page.keyboard.press('Enter');
     // Accepted: the dialog closes, or the next one (with another title) opens.
@@ -102,12 +142,24 @@ export class Workbench {
     })()`, undefined, { timeout: 10_000 });
   }
 
-  /** Texts of the Call Stack rows that are frames, once at least `min` are shown. */
+  /**
+   * Texts of the Call Stack's frame rows ("function file line:col"), once at
+   * least `min` are shown, with collapsed runs ("Show N More…") and lazily
+   * loaded frames ("Load More Stack Frames") expanded.
+   */
   async callStack(min: number, timeout = 60_000): Promise<string[]> {
-    const rows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
-    await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= ${min}`,
+    const frameRows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
+    await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= 1`,
       undefined, { timeout });
-    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    const more = this.page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*(Show \d+ More|Load More Stack Frames|Load All Stack Frames)/ });
+    for (let i = 0; i < 20; i++) {
+      await this.page.waitForTimeout(700);
+      if ((await more.count()) === 0) break;
+      await more.first().click();
+    }
+    const texts = (await frameRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    if (texts.length < min) throw new Error(`Call Stack shows ${texts.length} frames, expected at least ${min}:\n  ${texts.join('\n  ')}`);
+    return texts;
   }
 
   async selectFrame(index: number): Promise<void> {
