@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WasmCoreError } from '../../src/util/errors';
+import { WasmCoreError, isWasmCoreError } from '../../src/util/errors';
 import { ENV_MAX, ENV_SAVE_MODULES, ENV_WASI, WasiSettings, ENV_NO_LOCALS, ENV_OUT, saveModules, ENV_REPORT, ENV_VALUE_ENCODING, ErrorLine, ReportLine } from '../../host/capture/env';
 import { captureFromEndpoint } from '../../host/capture/remote';
 
@@ -163,6 +163,10 @@ export async function run(argv: string[]): Promise<number> {
       file ||= `core.${pid ?? 'remote'}.coredump`;
       if (a.saveModules) modules = saveModules(model, file);
     },
+  }).catch((e: unknown) => {
+    // Connection, protocol and timeout failures are the user's situation, not our bug.
+    if (isWasmCoreError(e)) throw e;
+    throw new WasmCoreError('E_NOT_FOUND', `capture --connect ${a.connect}: ${e instanceof Error ? e.message : String(e)}`);
   });
   fs.writeFileSync(file, r.bytes);
   console.error(summary({ file, modules, ...r.info }));

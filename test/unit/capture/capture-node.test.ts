@@ -126,6 +126,6 @@ test('capture --connect HOST:PORT: attach to a running node --inspect and captur
 
 test('capture --connect to a port with no inspector fails clearly', async () => {
   const r = await runCli(['capture', '--connect', '127.0.0.1:9', '--timeout', '2']);
-  assert.notEqual(r.code, 0);
+  assert.equal(r.code, 1, 'a typed error, not an internal error (70)');
   assert.match(r.stderr, /cannot reach inspector at 127\.0\.0\.1:9/);
 });
