@@ -118,6 +118,16 @@ if (!haveObjdump) {
         assert.equal(m.bodies.length, count('Code'), 'code body count');
         const importedFuncs = [...x.out.matchAll(/^ - func\[\d+\] sig=\d+.* <- /gm)].length;
         assert.equal(m.importedFunctionCount, importedFuncs, 'imported function count');
+        assert.equal(m.memories.length, count('Memory'), 'memory count');
+        assert.equal(m.globals.length, count('Global'), 'global count');
+        assert.equal(m.exports.length, count('Export'), 'export count');
+        const block = (kind: string) => new RegExp(`^${kind}\\[\\d+\\]:\n((?: - .*\n)*)`, 'm').exec(x.out)?.[1] ?? '';
+        assert.deepEqual(m.imports.map((i) => `${i.module}.${i.field}`), [...block('Import').matchAll(/ <- (.*)$/gm)].map((g) => g[1]), 'import names');
+        assert.deepEqual(m.exports.map((e) => e.name), [...block('Export').matchAll(/ -> "(.*)"$/gm)].map((g) => g[1]), 'export names');
+        const mems = [...block('Memory').matchAll(/pages: initial=(\d+)(?: max=(\d+))?/g)].map((g) => `${g[1]}/${g[2] ?? '-'}`);
+        assert.deepEqual(m.memories.map((mm) => `${mm.min}/${mm.max ?? '-'}`), mems, 'memory limits');
+        const globals = [...block('Global').matchAll(/^ - global\[\d+\] (\S+) mutable=(\d)/gm)].map((g) => `${g[1]} ${g[2]}`);
+        assert.deepEqual(m.globals.map((g) => `${g.type} ${g.mutable ? 1 : 0}`), globals, 'global types');
       }
       assert.deepEqual(m.customSectionNames, dumped.filter((d) => d.kind === 'Custom').map((d) => d.name), 'custom section names');
 
