@@ -195,6 +195,7 @@ export class PostMortemTarget {
       frameCount: t?.frames.length ?? 0,
       maxRecursion: maxRepeat(t?.frames.map((f) => f.funcIndex) ?? []),
       stackPointer: sp,
+      memorySize: raw ? this.core.instanceMemory(raw.instanceIndex, 0)?.size : undefined,
       where: top ? this.where(top) : '<no frames>',
     });
     if (threadIndex === 0) this._trap = info;

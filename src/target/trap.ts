@@ -72,12 +72,16 @@ export interface TrapEvidence {
   maxRecursion: number;
   /** Value of `__stack_pointer` at crash time, when known. */
   stackPointer?: number;
+  /** Size in bytes of the memory the stack lives in (memory 0). */
+  memorySize?: number;
   /** Where: "module!function+0xOFF". */
   where: string;
 }
 
 const DEEP_RECURSION = 1000;
 const STACK_POINTER_LOW = 1024;
+/** Recursion depth that, with an exhausted stack pointer, names a stack overflow. */
+const RECURSION_HINT = 16;
 
 export function inferTrap(e: TrapEvidence): TrapInfo {
   const make = (kind: TrapKind, evidence: string, instruction?: string): TrapInfo => ({
@@ -85,11 +89,14 @@ export function inferTrap(e: TrapEvidence): TrapInfo {
     description: `${TITLES[kind]} in ${e.where}${instruction ? ` at \`${instruction}\`` : ''}`,
   });
   const deep = e.maxRecursion >= DEEP_RECURSION || e.frameCount >= 10 * DEEP_RECURSION;
-  const spLow = e.stackPointer !== undefined && e.stackPointer < STACK_POINTER_LOW;
+  const sp = e.stackPointer;
+  // The stack grows down: a pointer at the bottom, or one that wrapped below 0 (past the memory's size), is exhausted.
+  const spLow = sp !== undefined && (sp < STACK_POINTER_LOW || (e.memorySize !== undefined && sp >= e.memorySize));
   const op = e.code && e.offset !== undefined ? classifyInstruction(e.code, e.offset) : undefined;
-  if (deep || (spLow && (!op || op.kind === 'host-call' || e.maxRecursion >= 50))) {
-    const why = [deep ? `${e.frameCount} frames, one function repeats ${e.maxRecursion} times` : '',
-      spLow ? `__stack_pointer = 0x${(e.stackPointer as number).toString(16)} is at the bottom of the stack` : ''].filter(Boolean).join('; ');
+  const spSuspect = spLow && (!op || op.kind === 'host-call' || op.kind === 'out-of-bounds-memory' || e.maxRecursion >= RECURSION_HINT);
+  if (deep || spSuspect) {
+    const why = [deep || e.maxRecursion >= RECURSION_HINT ? `${e.frameCount} frames, one function repeats ${e.maxRecursion} times` : '',
+      spLow ? `__stack_pointer = 0x${(sp as number).toString(16)} ${sp as number < STACK_POINTER_LOW ? 'is at the bottom of the stack' : 'wrapped below 0'}` : ''].filter(Boolean).join('; ');
     return make('stack-overflow', why, op?.name);
   }
   if (!e.code || e.offset === undefined) return make('unknown', 'the module is not available, so the trapping instruction is unknown');
