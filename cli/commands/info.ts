@@ -151,7 +151,13 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const core = readCoreDump(readFileBytes(a.core), a.core, { valueEncoding: a.enc });
-  const resolved = resolveModules(a.core, core, parseModuleOverrides(a.modules));
+  const overrides = parseModuleOverrides(a.modules);
+  const resolved = resolveModules(a.core, core, overrides);
+  for (const key of Object.keys(overrides)) {
+    if (!resolved.some((r) => r.matchedBy === 'override' && (key === '*' || key === r.name || key === String(r.index) || r.name.endsWith('/' + key)))) {
+      console.error(`wasm-coredump info: warning: --module ${key === '*' ? overrides[key] : key + '=' + overrides[key]} matches no module of the core dump (modules: ${resolved.map((r) => r.name).join(', ')})`);
+    }
+  }
   const mods = new Map<number, WasmModule>();
   for (const r of resolved) if (r.module) mods.set(r.index, r.module);
   const norm = normaliseFrames(core, mods);

@@ -96,3 +96,11 @@ test('resolveModules: lookup order, overrides, errors', () => {
   assert.equal(o.error.code, 'E_NOT_FOUND');
   assert.throws(() => readFileBytes(dir), (e: unknown) => e instanceof WasmCoreError && e.code === 'E_ARGUMENT');
 });
+
+test('info warns about a --module override that names no module', () => {
+  const { core, dir } = setup('prog', 'prog.wasm');
+  const r = info(core, '--module', `typo=${join(dir, 'prog.wasm')}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /--module typo=.* matches no module of the core dump \(modules: prog\)/);
+  assert.match(r.stdout, /matched by name\.wasm/);
+});
