@@ -37,7 +37,7 @@ class V0 {
     return punycode ? `{punycode:${id}}` : id;
   }
   backref<T>(f: () => T): T {
-    const target = this.base62();
+    const target = this.base62() + 2; // positions count from after the `_R` prefix
     if (target >= this.pos) this.fail();
     const save = this.pos;
     this.pos = target;
