@@ -90,18 +90,16 @@ export class WasmModule {
       const r = this.reader(s);
       const n = r.count('type', 1);
       for (let i = 0; i < n; i++) {
-        const at = r.pos;
-        let form = r.u8();
-        // GC proposal: rec groups / sub types wrap the composite type
-        if (form === 0x4e) { // rec group: treat each member as a type
+        // GC proposal: a rec group holds several types, each taking its own type index
+        if (r.peekU8() === 0x4e) {
+          r.u8();
           const m = r.count('rec group member', 1);
           for (let j = 0; j < m; j++) out.push(this.readSubType(r));
-          continue;
+        } else {
+          out.push(this.readSubType(r));
         }
-        r.pos = at;
-        out.push(this.readSubType(r));
-        void form;
       }
+      requireEnd(r);
     }
     return (this._types = out);
   }
