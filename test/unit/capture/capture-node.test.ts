@@ -4,7 +4,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCoreDump, CoreDump } from '../../../src/coredump/reader';
-import { moduleA, moduleB, twoModuleScript } from './programs';
+import { moduleA, moduleB, twoModuleScript, wasiTrapProgram } from './programs';
 import { hasTool, runCli, tmpDir, wasmValidate } from './helpers';
 
 function setup(mode: 'once' | 'loop' | 'three-caught'): { dir: string; script: string } {
@@ -79,6 +79,32 @@ test('capture --max 2 -- node: traps the program catches count too; the second f
   assert.match(r.stdout, /caught 2/, 'the program runs to its end');
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.coredump')).sort(), ['many.2.coredump', 'many.coredump']);
   checkTwoModules(readCoreDump(new Uint8Array(fs.readFileSync(path.join(dir, 'many.2.coredump'))), 'many.2.coredump'));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('capture -- node: a trap in a worker thread is captured as that thread', async () => {
+  const dir = tmpDir();
+  const prog = wasiTrapProgram();
+  const wasm = path.join(dir, 'trap.wasm');
+  fs.writeFileSync(wasm, prog.bytes);
+  const script = path.join(dir, 'workers.js');
+  fs.writeFileSync(script, `
+const { Worker, isMainThread } = require('node:worker_threads');
+if (isMainThread) {
+  new Worker(__filename).on('error', (e) => console.log('worker failed: ' + e.message));
+} else {
+  const bytes = require('node:fs').readFileSync(${JSON.stringify(wasm)});
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { wasi_snapshot_preview1: { proc_exit() {} } }).exports._start();
+}`);
+  const out = path.join(dir, 'w.coredump');
+  const r = await runCli(['capture', '--out', out, '--', 'node', script]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /worker failed: unreachable/);
+  const file = path.join(dir, 'w.worker1.coredump');
+  const core = readCoreDump(new Uint8Array(fs.readFileSync(file)), file);
+  assert.equal(core.threads[0].name, 'worker 1');
+  assert.deepEqual(core.threads[0].frames.map((f) => [f.funcIndex, f.rawCodeOffset]), [[1, prog.trapOffset], [2, prog.callOffset]]);
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'w.worker1.0.wasm')), Buffer.from(prog.bytes));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
