@@ -19,7 +19,8 @@ export const usage = `capture [--out FILE] [--no-locals] [--value-encoding leb|f
   Run a WASI command module (under node:wasi) or a Node program, or attach to a running
   V8 inspector (node --inspect, Chrome --remote-debugging-port, workerd), and write a
   standard Wasm core dump on a Wasm trap: every Wasm frame with its locals and operand
-  stack, all globals (exported or not) and all memories.
+  stack, all globals (exported or not) and all memories. With -- node, traps in worker
+  threads are captured too (to FILE with .worker<id> before the extension).
   --out FILE             where to write (default: PROGRAM.coredump, or core.<pid>.coredump
                          for Node programs, in the current directory)
   --max N                capture up to N traps in one run (default 1; every Wasm trap counts,
