@@ -111,6 +111,8 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
   const parts: Piece[] = [];
   let stackValue = false;
   let reg: { bytes: Uint8Array; source: string } | undefined;
+  /** `DW_OP_WASM_location ...; DW_OP_stack_value`: the value is exactly that Wasm value. */
+  let regValue: { bytes: Uint8Array; source: string } | undefined;
   let implicit: Uint8Array | undefined;
   let steps = 0;
 
@@ -142,9 +144,10 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
     if (implicit) out = { kind: 'value', bytes: implicit, source: 'implicit value' };
     else if (reg && stack.length <= 1 && !stackValue) out = { kind: 'value', bytes: reg.bytes, source: reg.source };
     else if (stack.length === 0) out = { kind: 'unavailable', reason: 'optimized out' };
+    else if (stackValue && regValue) out = { kind: 'value', bytes: regValue.bytes, source: regValue.source };
     else if (stackValue) out = { kind: 'value', bytes: bigToBytes(stack[stack.length - 1], 8), source: 'computed value' };
     else out = { kind: 'memory', addr: Number(stack[stack.length - 1] & addrMask) };
-    stack.length = 0; stackValue = false; reg = undefined; implicit = undefined;
+    stack.length = 0; stackValue = false; reg = undefined; implicit = undefined; regValue = undefined;
     return out;
   };
 
@@ -152,6 +155,7 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
     if (++steps > MAX_STEPS) throw new Unavailable(`DWARF expression did not finish within ${MAX_STEPS} steps`);
     const at = r.pos;
     const op = r.u8();
+    const lastReg = reg;
     if (op !== DW_OP.piece && op !== DW_OP.bit_piece) {
       if (stackValue || implicit) throw new Unavailable(`${opName(op)} after ${stackValue ? 'DW_OP_stack_value' : 'DW_OP_implicit_value'}`);
       reg = undefined;
@@ -271,7 +275,10 @@ function run(expr: Uint8Array, ctx: FrameContext, base: number): Loc {
       case DW_OP.const_type: case DW_OP.regval_type: case DW_OP.deref_type: case DW_OP.xderef_type:
       case DW_OP.convert: case DW_OP.reinterpret:
         throw new Unavailable(`${opName(op)}: typed DWARF stack is not supported`);
-      case DW_OP.stack_value: stackValue = true; break;
+      case DW_OP.stack_value:
+        stackValue = true;
+        regValue = lastReg && stack.length === 1 ? lastReg : undefined;
+        break;
       case DW_OP.implicit_value: { const n = r.ulebN(); implicit = r.bytesView(n).slice(); break; }
       case DW_OP.implicit_pointer: case DW_OP.GNU_implicit_pointer: {
         const die = (ctx.offsetSize ?? 4) === 8 ? r.u64n() : r.u32();

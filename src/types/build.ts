@@ -5,6 +5,7 @@
 import * as C from '../dwarf/constants';
 import type { Die } from '../dwarf/die';
 import { evaluateNumber } from '../dwarf/expr';
+import { scopeNames } from '../symbols/names';
 import {
   ArrayType, BaseEncoding, CompositeType, EnumType, FunctionType, Member, Type, Variant, VariantPart, VOID,
   arrayName, pointerName, strip, unknownType,
@@ -102,7 +103,7 @@ export class TypeBuilder {
         return { kind: 'pointer', ref, size: size ?? addressSize, dieOffset, get target() { return self.typeOf(die); }, get name() { return name(); } };
       }
       case C.DW_TAG_typedef: case C.DW_TAG_template_alias:
-        return { kind: 'typedef', name: die.name ?? '<typedef>', dieOffset, get target() { return self.typeOf(die); }, get size() { return self.typeOf(die).size; } };
+        return { kind: 'typedef', name: languageOf(die) === 'c++' ? qualified(die, die.name ?? '<typedef>') : die.name ?? '<typedef>', dieOffset, get target() { return self.typeOf(die); }, get size() { return self.typeOf(die).size; } };
       case C.DW_TAG_const_type: case C.DW_TAG_volatile_type: case C.DW_TAG_restrict_type: case C.DW_TAG_atomic_type: {
         const qualifier = die.tag === C.DW_TAG_const_type ? 'const' : die.tag === C.DW_TAG_volatile_type ? 'volatile' : die.tag === C.DW_TAG_restrict_type ? 'restrict' : 'atomic';
         const name = this.lazyName(die, () => {
@@ -152,7 +153,7 @@ export class TypeBuilder {
     const tag = die.tag === C.DW_TAG_union_type ? 'union' : die.tag === C.DW_TAG_class_type ? 'class' : 'struct';
     const lang = languageOf(die);
     const baseName = die.name ?? '';
-    const shown = baseName === '' ? `(anonymous ${tag})` : lang === 'c' ? `${tag} ${baseName}` : baseName;
+    const shown = baseName === '' ? `(anonymous ${tag})` : lang === 'c' ? `${tag} ${baseName}` : lang === 'c++' ? qualified(die, baseName) : baseName;
     let members: Member[] | undefined;
     let variantPart: VariantPart | undefined | null;
     let tparams: Array<{ name: string; type: Type }> | undefined;
@@ -278,9 +279,15 @@ export class TypeBuilder {
     }
     const lang = languageOf(die);
     const base = die.name ?? '';
-    const name = base === '' ? '(anonymous enum)' : lang === 'c' ? `enum ${base}` : base;
+    const name = base === '' ? '(anonymous enum)' : lang === 'c' ? `enum ${base}` : lang === 'c++' ? qualified(die, base) : base;
     return { kind: 'enum', name, size, signed, enumerators, dieOffset: die.offset };
   }
+}
+
+/** C++ names qualified by their namespaces and classes (`orders::Order`), as LLDB and gdb print them. */
+function qualified(die: Die, name: string): string {
+  const scopes = scopeNames(die);
+  return scopes.length ? `${scopes.join('::')}::${name}` : name;
 }
 
 /** DW_AT_discr_list: (DW_DSC_label value | DW_DSC_range lo hi)*, values as ULEB (unsigned discriminants). */
