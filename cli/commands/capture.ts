@@ -154,6 +154,7 @@ async function runChild(a: Args): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === '-h' || argv[0] === '--help') { console.log(`usage: wasm-coredump ${usage}`); return 0; }
   const a = parseArgs(argv);
   if (a.connect === undefined) return runChild(a);
   let file = a.out ?? '';
