@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readCoreDump } from '../../src/coredump/reader';
 import { normaliseFrames } from '../../src/coredump/normalise';
 import { writeCoreDump, chunkMemory } from '../../src/coredump/writer';
@@ -73,11 +73,11 @@ function coreDumpInputs(): Array<[string, Uint8Array]> {
 }
 
 /** Read and exercise everything lazily computed; return the error if any. */
-function exerciseCore(bytes: Uint8Array): unknown {
+function exerciseCore(bytes: Uint8Array, mod: WasmModule = smallMod): unknown {
   try {
     const cd = readCoreDump(bytes, 'fuzz.core');
     for (const m of cd.memories) { m.coveredRanges(); m.read(0, 64); m.readU64(m.size - 4); m.covered(0, 16); }
-    normaliseFrames(cd, new Map([[0, smallMod]]));
+    normaliseFrames(cd, new Map([[0, mod]]));
     return undefined;
   } catch (e) { return e; }
 }
@@ -147,9 +147,13 @@ test('mutated core dumps: model or typed error, bounded time', { timeout: 120_00
   assert.ok(inputs.length >= 3);
   let seed = 1, mutants = 0;
   for (const [name, bytes] of inputs) {
-    assert.equal(exerciseCore(bytes), undefined, `${name} must read unmutated`);
-    for (const cut of truncations(bytes)) { check(`${name} cut at ${cut}`, () => exerciseCore(bytes.subarray(0, cut))); mutants++; }
-    flips(name, bytes, seed++, 1000, exerciseCore);
+    // fixture dumps are normalised against their own program (so the decoder runs on real frames)
+    const progPath = join(dirname(name), 'prog.wasm');
+    const mod = existsSync(progPath) ? new WasmModule(new Uint8Array(readFileSync(progPath)), progPath) : smallMod;
+    const ex = (b: Uint8Array): unknown => exerciseCore(b, mod);
+    assert.equal(ex(bytes), undefined, `${name} must read unmutated`);
+    for (const cut of truncations(bytes)) { check(`${name} cut at ${cut}`, () => ex(bytes.subarray(0, cut))); mutants++; }
+    flips(name, bytes, seed++, 1000, ex);
     mutants += 1000;
   }
   assert.ok(mutants > 3000);
