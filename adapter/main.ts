@@ -43,6 +43,7 @@ export function serve(opts: ServerOptions, onSession?: (s: WasmCoreDumpSession) 
   const server = net.createServer((socket) => {
     const session = new WasmCoreDumpSession();
     session.setRunAsServer(true);
+    socket.setNoDelay(true); // small request/response pairs: do not wait for delayed ACKs (40 ms each)
     socket.on('error', () => socket.destroy()); // a client that vanishes must not take the server down
     session.on('close', () => socket.destroy());
     socket.on('close', () => session.dispose());

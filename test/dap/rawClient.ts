@@ -23,7 +23,7 @@ export class RawClient {
 
   static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = net.createConnection(port, host, () => resolve(new RawClient(s)));
+      const s = net.createConnection(port, host, () => { s.setNoDelay(true); resolve(new RawClient(s)); });
       s.once('error', reject);
     });
   }
