@@ -259,20 +259,19 @@ export function functionToWat(module: WasmModule, funcIndex: number): FunctionWa
   for (const l of localsLines(module, funcIndex, nParams)) textLines.push('  ' + l);
   const lines: FunctionWat['lines'] = [];
   let depth = 1;
-  // block labels as wasm2wat numbers them (@1, @2, ... in order of appearance; @0 is the function body)
-  const labels: number[] = [];
-  let nextLabel = 1;
+  // block labels as wasm2wat numbers them: @N is a block at nesting level N, @0 the function body
+  let level = 0;
   for (const instr of decodeFunction(module, funcIndex)) {
     let indent = depth;
     if (instr.flags & OpFlag.BlockMid) indent = depth - 1;
-    else if (instr.flags & OpFlag.BlockEnd) { indent = --depth; labels.pop(); }
+    else if (instr.flags & OpFlag.BlockEnd) { indent = --depth; level--; }
     if (depth === 0) { // the function's final `end`
       textLines.push(')');
       lines.push({ addr: instr.addr, line: textLines.length });
       break;
     }
-    let text = branchText(module, instr, labels) ?? formatInstr(module, instr);
-    if (instr.flags & OpFlag.BlockStart) { labels.push(nextLabel); text += `  ;; label = @${nextLabel++}`; depth++; }
+    let text = branchText(module, instr, level) ?? formatInstr(module, instr);
+    if (instr.flags & OpFlag.BlockStart) { text += `  ;; label = @${++level}`; depth++; }
     textLines.push('  '.repeat(Math.max(0, indent)) + text);
     lines.push({ addr: instr.addr, line: textLines.length });
   }
@@ -280,11 +279,8 @@ export function functionToWat(module: WasmModule, funcIndex: number): FunctionWa
 }
 
 /** Branch instructions with their targets resolved to block labels, e.g. `br_if 1 (;@2;)`; undefined for others. */
-function branchText(m: WasmModule, instr: Instr, labels: number[]): string | undefined {
-  const target = (d: number) => {
-    const i = labels.length - 1 - d;
-    return i >= 0 ? ` (;@${labels[i]};)` : i === -1 ? ' (;@0;)' : '';
-  };
+function branchText(m: WasmModule, instr: Instr, level: number): string | undefined {
+  const target = (d: number) => (d <= level ? ` (;@${level - d};)` : '');
   const imm = instr.imm;
   if (imm.kind === 'label') return `${formatInstr(m, instr)}${target(imm.label)}`;
   if (imm.kind === 'br_on_cast') return `${instr.name} ${imm.label}${target(imm.label)}${formatInstr(m, instr).slice(instr.name.length + 1 + String(imm.label).length)}`;
