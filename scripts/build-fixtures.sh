@@ -51,7 +51,7 @@ done
 
 node scripts/fixtures/build.mjs --no-capture "${ids[@]}"
 node scripts/fixtures/gen-facts.mjs "${ids[@]}"
-for w in test/fixtures/*/prog.wasm; do wasm-validate "$w" || { echo "invalid: $w" >&2; exit 1; }; done
+for w in test/fixtures/*/prog.wasm test/fixtures/_multi/*/*.wasm; do wasm-validate "$w" || { echo "invalid: $w" >&2; exit 1; }; done
 if [ "$capture" = 1 ]; then
   npm run build --silent || echo "build-fixtures: tsc reported errors (continuing: capture may still work)" >&2
   node scripts/fixtures/build.mjs --no-compile "${ids[@]}"
