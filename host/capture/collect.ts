@@ -8,7 +8,7 @@
 import { CoreDumpInput, FrameInput, GlobalInput, MemoryInput, Segment, CHUNK_SIZE, PAGE_SIZE, chunkMemory } from '../../src/coredump/writer';
 import { WasmValue, Instance } from '../../src/coredump/model';
 import { CallFrame, PausedEvent, Request, isWasmFrame } from './protocol';
-import { EncodedValue, FRAMES_FN, FramesReply, MEMORY_FN, MemoryReply, STASH_FN, STASH_KEY } from './debuggee';
+import { CLEANUP_FN, EncodedValue, FRAMES_FN, FramesReply, MEMORY_FN, MemoryReply, STASH_FN, STASH_KEY } from './debuggee';
 import { WasmModule, readModule } from '../../src/wasm/module';
 
 export interface CollectOptions {
@@ -107,33 +107,27 @@ const callFn = (thisId: string, fn: string, args: Array<{ value: unknown } | { o
 /** Collect the core dump model for one pause. Only Wasm frames are recorded (JS frames are skipped). */
 export function* collectCoreDump(paused: PausedEvent, opts: CollectOptions = {}): Collector {
   const wasmFrames = paused.callFrames.filter(isWasmFrame);
-  const perCall = opts.framesPerCall ?? 400;
-  const frameInfo: FramesReply['frames'] = [];
-  let reply: FramesReply | undefined;
+  const perCall = opts.framesPerCall ?? 200;
   if (wasmFrames.length === 0) throw new Error('no Wasm frames in this pause');
   const thisId = objectId(wasmFrames[0], 'module');
   if (!thisId) throw new Error('the Wasm frame has no module scope');
-  // First call: instances, memories and globals for ALL frames at once (no
-  // locals): instances and memories are told apart by object identity, which
-  // only holds within one call. 10,000 frames take about a second in-process.
-  {
-    const args: Array<{ value: unknown } | { objectId: string }> = [{ value: JSON.stringify({ noLocals: true }) }];
-    for (const f of wasmFrames) {
-      args.push({ objectId: objectId(f, 'local') ?? thisId }, { objectId: objectId(f, 'wasm-expression-stack') ?? thisId }, { objectId: objectId(f, 'module') ?? thisId });
-    }
-    reply = jsonResult<FramesReply>(yield callFn(thisId, FRAMES_FN, args), 'reading instances');
-  }
-  if (!opts.noLocals) {
+  // Frames in batches; instances and memories are told apart by object
+  // identity in the debuggee (a registry kept there until the cleanup call).
+  let reply: FramesReply = { frames: [], instances: [], memories: [] };
+  const frameInfo: FramesReply['frames'] = [];
+  try {
     for (let i = 0; i < wasmFrames.length; i += perCall) {
-      const batch = wasmFrames.slice(i, i + perCall);
-      const args: Array<{ value: unknown } | { objectId: string }> = [{ value: JSON.stringify({ noLocals: false }) }];
-      for (const f of batch) {
+      const args: Array<{ value: unknown } | { objectId: string }> = [{ value: JSON.stringify({ noLocals: !!opts.noLocals }) }];
+      for (const f of wasmFrames.slice(i, i + perCall)) {
         args.push({ objectId: objectId(f, 'local') ?? thisId }, { objectId: objectId(f, 'wasm-expression-stack') ?? thisId }, { objectId: objectId(f, 'module') ?? thisId });
       }
-      const r = jsonResult<FramesReply>(yield callFn(thisId, FRAMES_FN, args), 'reading locals');
-      frameInfo.push(...r.frames);
+      reply = jsonResult<FramesReply>(yield callFn(thisId, FRAMES_FN, args), 'reading frames');
+      frameInfo.push(...reply.frames);
     }
+  } finally {
+    try { yield callFn(thisId, CLEANUP_FN, []); } catch { /* the target is gone: nothing to clean */ }
   }
+  reply.frames = frameInfo;
 
   // The module bytes give exact function indices (V8 names frames, it does
   // not number them) and global mutability.
@@ -250,13 +244,21 @@ function funcIndexOf(f: CallFrame, mod: WasmModule | undefined): number {
 /** Drive a collector with a synchronous session. */
 export function runSync<T>(gen: Generator<Request, T, unknown>, post: (r: Request) => unknown): T {
   let step = gen.next();
-  while (!step.done) step = gen.next(post(step.value));
+  while (!step.done) {
+    let res: unknown;
+    try { res = post(step.value); } catch (e) { step = gen.throw(e); continue; } // lets the collector clean up
+    step = gen.next(res);
+  }
   return step.value;
 }
 
 /** Drive a collector with an asynchronous session. */
 export async function runAsync<T>(gen: Generator<Request, T, unknown>, post: (r: Request) => Promise<unknown>): Promise<T> {
   let step = gen.next();
-  while (!step.done) step = gen.next(await post(step.value));
+  while (!step.done) {
+    let res: unknown;
+    try { res = await post(step.value); } catch (e) { step = gen.throw(e); continue; }
+    step = gen.next(res);
+  }
   return step.value;
 }

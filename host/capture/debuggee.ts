@@ -41,14 +41,25 @@ const ENCODE = `
 `;
 
 /**
- * `this` is ignored; arguments: a JSON options string, then for every Wasm
- * frame three scope objects (local, wasm-expression-stack, module).
- * Returns a JSON string (FramesReply).
+ * Where FRAMES_FN keeps the instances and memories it has seen, so that
+ * identity holds across calls (frames are read in batches: a pause deep in
+ * recursion leaves little native stack for a call with thousands of
+ * arguments). Deleted by CLEANUP_FN when the capture ends.
+ */
+export const REGISTRY_KEY = 'wasm-coredump.capture.registry';
+
+/**
+ * `this` is ignored; arguments: a JSON options string, then for a batch of
+ * Wasm frames three scope objects each (local, wasm-expression-stack, module).
+ * Returns a JSON string (FramesReply; instances/memories: all seen so far).
  */
 export const FRAMES_FN = `function(optsJson, ...scopes) {
   ${ENCODE}
   const opts = JSON.parse(optsJson);
-  const instances = [], instInfo = [], memories = [], memInfo = [], frames = [];
+  const key = Symbol.for(${JSON.stringify(REGISTRY_KEY)});
+  const reg = globalThis[key] || (globalThis[key] = { instances: [], instInfo: [], memories: [], memInfo: [] });
+  const { instances, instInfo, memories, memInfo } = reg;
+  const frames = [];
   for (let i = 0; i + 2 < scopes.length; i += 3) {
     const local = scopes[i], stack = scopes[i + 1], mod = scopes[i + 2];
     let ii = instances.indexOf(mod.instance);
@@ -69,6 +80,8 @@ export const FRAMES_FN = `function(optsJson, ...scopes) {
   }
   return JSON.stringify({ frames, instances: instInfo, memories: memInfo });
 }`;
+
+export const CLEANUP_FN = `function() { delete globalThis[Symbol.for(${JSON.stringify(REGISTRY_KEY)})]; return '{}'; }`;
 
 export interface MemoryReply { bytes: number; segs: Array<[number, string]> }
 
