@@ -42,7 +42,8 @@ export function readHeapType(r: ByteReader): HeapType {
   if (b === 0x65) { r.u8(); b = r.peekU8(); shared = 'shared '; }
   const name = ABSTRACT_HEAP[b];
   if (name !== undefined) { r.u8(); return shared ? `(shared ${name})` : name; }
-  if (b & 0x40) r.fail(`unknown heap type 0x${b.toString(16)}`, at);
+  // a one-byte negative s33 that is not an abstract type; multi-byte encodings (bit 7 set) are type indices
+  if ((b & 0xc0) === 0x40) r.fail(`unknown heap type 0x${b.toString(16)}`, at);
   const v = r.sleb64();
   if (v < 0n || v > 0xffffffffn) r.fail(`heap type index ${v} out of range`, at);
   return Number(v);

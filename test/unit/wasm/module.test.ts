@@ -42,6 +42,9 @@ test('unknown value types are a FormatError, typed references are spelled as WAT
   assert.equal(readValType(r([0x7b])), 'v128');
   assert.equal(readValType(r([0x63, 0x70])), '(ref null func)');
   assert.equal(readValType(r([0x64, 0x05])), '(ref 5)');
+  assert.equal(readValType(r([0x64, 0xc0, 0x00])), '(ref 64)'); // s33 index whose first byte has bit 6 set
+  assert.equal(readValType(r([0x63, 0x65, 0x6e])), '(ref null (shared any))');
+  assert.throws(() => readValType(r([0x63, 0x50])), /unknown heap type 0x50/);
   assert.equal(readValType(r([0x6e])), 'anyref');
   assert.throws(() => readValType(r([0x55])), (e: unknown) => e instanceof FormatError && e.where.offset === 0 && /unknown value type 0x55/.test(e.message));
 });
