@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CoreDumpInput, FrameInput, chunkMemory, writeCoreDump } from '../src/coredump/writer';
 import { OP, T, buildModule, imm } from '../test/unit/capture/wasm-builder';
+import { wasiDeepProgram } from '../test/unit/capture/programs';
 
 function ms(t0: bigint): string { return `${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms`; }
 
@@ -40,13 +41,7 @@ function program(kind: 'memory' | 'deep'): Uint8Array {
     const fill = [OP.i32Const, 0, OP.i32Const, 7, OP.i32Const, ...imm.s32(64 * 1024 * 1024), 0xfc, ...imm.u32(11), 0, OP.unreachable];
     return buildModule({ types, imports, funcs: [{ type: 1, export: '_start', code: fill }], memoryPages: 1024, exportMemory: true });
   }
-  // rec(n): if n == 10000 unreachable; rec(n + 1)
-  const rec = [OP.localGet, 0, OP.i32Const, ...imm.s32(10_000), 0x46, 0x04, 0x40, OP.unreachable, OP.end,
-    OP.localGet, 0, OP.i32Const, 1, 0x6a, OP.call, 1];
-  return buildModule({
-    types, imports, memoryPages: 1, exportMemory: true,
-    funcs: [{ type: 2, code: rec, locals: [[2, T.i64]] }, { type: 1, export: '_start', code: [OP.i32Const, 0, OP.call, 1, OP.drop] }],
-  });
+  return wasiDeepProgram(10_000);
 }
 
 function captureBench(kind: 'memory' | 'deep', flags: string[] = []): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCoreDump } from '../../../src/coredump/reader';
-import { F32_BITS, NAN_BITS, wasiEnvProgram, wasiExitProgram, wasiTrapProgram } from './programs';
+import { F32_BITS, NAN_BITS, wasiDeepProgram, wasiEnvProgram, wasiExitProgram, wasiTrapProgram } from './programs';
 import { hasTool, runCli, tmpDir, wasmValidate } from './helpers';
 
 test('capture PROGRAM.wasm: a WASI trap becomes a valid core dump with locals, stack, globals and memory', async (t) => {
@@ -100,6 +100,23 @@ test('capture PROGRAM.wasm gives the program no environment or directories unles
   assert.notEqual(none.prestatErrno, 0, 'no directory preopened');
   const given = await seen(['--env', 'FOO=bar', '--dir', `${dir}::/data`]);
   assert.deepEqual([given.count, given.size, given.prestatErrno], [1, 'FOO=bar\0'.length, 0]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('capture PROGRAM.wasm: a trap 10,000 calls deep records every frame', async () => {
+  const dir = tmpDir();
+  const wasm = path.join(dir, 'deep.wasm');
+  fs.writeFileSync(wasm, wasiDeepProgram(10_000));
+  const out = path.join(dir, 'deep.coredump');
+  const r = await runCli(['capture', '--out', out, wasm]);
+  assert.equal(r.code, 0, r.stderr);
+  const frames = readCoreDump(new Uint8Array(fs.readFileSync(out)), out).threads[0].frames;
+  assert.equal(frames.length, 10_002);
+  // Frame k (k = 0 youngest) is rec(10000 - k): its param and two i64 locals.
+  for (const k of [0, 1, 4999, 10_000]) {
+    assert.deepEqual(frames[k].locals, { recorded: true, values: [{ type: 'i32', value: 10_000 - k }, { type: 'i64', value: 0n }, { type: 'i64', value: 0n }] }, `frame ${k}`);
+  }
+  assert.equal(frames[10_001].funcIndex, 2);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -111,3 +111,15 @@ ${mode === 'once' ? 'console.log("before trap"); a.exports.run(0);'
     : 'const t = setInterval(() => { try { a.exports.run(0); } catch { /* keep going */ } }, 100); setTimeout(() => clearInterval(t), 30000);'}
 `;
 }
+
+/** WASI command: rec(n) = n == depth ? unreachable : rec(n + 1), called as rec(0): depth + 2 Wasm frames. */
+export function wasiDeepProgram(depth: number): Uint8Array {
+  const rec = [OP.localGet, 0, OP.i32Const, ...imm.s32(depth), 0x46 /* i32.eq */, 0x04, 0x40 /* if */, OP.unreachable, OP.end,
+    OP.localGet, 0, OP.i32Const, 1, 0x6a /* i32.add */, OP.call, 1];
+  return buildModule({
+    types: [{ params: [T.i32], results: [] }, { params: [], results: [] }, { params: [T.i32], results: [T.i32] }],
+    imports: [{ module: 'wasi_snapshot_preview1', field: 'proc_exit', type: 0 }],
+    memoryPages: 1, exportMemory: true,
+    funcs: [{ type: 2, code: rec, locals: [[2, T.i64]] }, { type: 1, export: '_start', code: [OP.i32Const, 0, OP.call, 1, OP.drop] }],
+  });
+}
