@@ -19,6 +19,9 @@ import { Symbolizer, SymFrame } from '../symbols/symbolizer';
 import { DwarfSections } from '../dwarf/sections';
 import { codeAddr } from '../util/offsets';
 import { mapSourcePath } from './sourceMap';
+import { ThreadValues } from '../values';
+import { threadFrameInputs } from '../values/fromcore';
+import { toScopeInfo, toValueNode } from './variables';
 
 export interface FileBytes { bytes: Uint8Array; file: string }
 
@@ -43,6 +46,7 @@ export class PostMortemTarget {
   private readonly watCache = new Map<string, WatFunction>();
   private readonly symbolizers = new Map<number, Symbolizer>();
   private readonly symCache = new Map<number, Array<SymFrame | undefined>>();
+  private readonly valueCache = new Map<number, ThreadValues>();
   private _trap?: TrapInfo;
 
   /** From bytes (tests, the CLI): parses the core dump and the modules. */
@@ -214,22 +218,43 @@ export class PostMortemTarget {
     return g?.value?.type === 'i32' ? g.value.value >>> 0 : undefined;
   }
 
+  /** Source-level values of a thread (lazy; one per thread). */
+  values(threadIndex: number): ThreadValues {
+    let tv = this.valueCache.get(threadIndex);
+    if (!tv) {
+      tv = new ThreadValues(threadFrameInputs(this.core, this.modules, (mi) => this.symbolizer(mi)?.dwarf, threadIndex));
+      this.valueCache.set(threadIndex, tv);
+    }
+    return tv;
+  }
+
+  /** Arguments, Locals (Statics), Globals from the DWARF when the frame has it, then the raw "Wasm" scope. */
   scopes(threadIndex: number, level: number): ScopeInfo[] {
     const fi = this.frame(threadIndex, level);
     const raw = this.rawFrame(fi);
-    const m = fi.moduleIndex === undefined ? undefined : this.modules[fi.moduleIndex];
+    const m = this.module(fi.moduleIndex);
     const scopes: ScopeInfo[] = [];
+    const sym = this.symFrame(threadIndex, level);
+    if (m && sym?.die) {
+      for (const s of this.values(threadIndex).scopes(fi.physicalIndex, { frameDie: sym.die })) scopes.push(toScopeInfo(s, fi.instanceIndex));
+    }
     scopes.push({ name: 'Wasm', expensive: false, variables: () => wasmScope(this.core, raw, m), count: 3 });
     return scopes;
   }
 
+  /** Evaluate an expression (C-like, see src/eval) in a frame; `$local3`, `$global0`, `$stack1` name raw Wasm state. */
   evaluate(threadIndex: number, level: number, expr: string): ValueNode {
     const fi = this.frame(threadIndex, level);
-    const raw = this.rawFrame(fi);
-    const m = fi.moduleIndex === undefined ? undefined : this.modules[fi.moduleIndex];
-    const hit = lookupWasmName(this.core, raw, m, expr);
-    if (hit) return hit;
-    throw new WasmCoreError('E_EVAL', `cannot evaluate '${expr}': no such name in frame #${level} (${fi.functionName})`);
+    const m = this.module(fi.moduleIndex);
+    if (!m) {
+      // without the module only the recorded Wasm state is known
+      const hit = lookupWasmName(this.core, this.rawFrame(fi), undefined, expr);
+      if (hit) return hit;
+      throw new WasmCoreError('E_EVAL', `cannot evaluate '${expr}': the module of frame #${level} is not loaded, so only $localN, $stackN and $globalN are known`);
+    }
+    const sym = this.symFrame(threadIndex, level);
+    const v = this.values(threadIndex).evaluate(fi.physicalIndex, expr, sym?.die ? { frameDie: sym.die } : {});
+    return toValueNode(v, fi.instanceIndex);
   }
 
   /** Read linear memory: a readable prefix, then how many bytes after it are unreadable. */

@@ -53,6 +53,7 @@ export function fixtureIds(): string[] {
 export interface Facts {
   id: string;
   module: string;
+  values?: Array<{ frame: string; expr: string; value: string | null; frameIndex?: number }>;
   coreDumps: Record<string, { full: string; noLocals?: string; trap?: string; frames?: Array<{ function: string; file: string; line: number; inlined?: boolean }> }>;
 }
 

@@ -49,7 +49,7 @@ export function rawDriver(rc: RawClient): Driver {
   };
 }
 
-export interface SessionSpec { fixture: string; coreDump: string }
+export interface SessionSpec { fixture: string; coreDump: string; values?: Array<{ frame: string; expr: string; frameIndex?: number }> }
 
 export function launchArgsFor(spec: SessionSpec): Record<string, unknown> {
   if (spec.fixture === 'thesis-sk-machine') {
@@ -114,6 +114,10 @@ export async function runSession(d: Driver, spec: SessionSpec): Promise<unknown[
         }
         await send('evaluate', { expression: 'info frame', context: 'repl', frameId: top.id });
         await send('evaluate', { expression: '$global0', context: 'hover', frameId: top.id });
+        // source-level expressions from the fixture's facts (watch), when the frame is theirs
+        for (const v of (spec.values ?? []).filter((x) => x.frameIndex === 0 && x.frame === top.name).slice(0, 4)) {
+          await send('evaluate', { expression: v.expr, context: 'watch', frameId: top.id });
+        }
       }
     }
     await send('evaluate', { expression: 'bt', context: 'repl' });

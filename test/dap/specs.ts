@@ -13,7 +13,7 @@ export function transcriptSpecs(): NamedSpec[] {
     for (const [kind, d] of Object.entries(facts.coreDumps)) {
       if (!fs.existsSync(path.join(FIXTURES, id, d.full))) continue;
       if (kind !== 'default' && id !== 'c-clang19-O0-dwarf4') continue; // every trap kind once, the main dump per toolchain
-      out.push({ name: kind === 'default' ? id : `${id}.${kind}`, fixture: id, coreDump: d.full });
+      out.push({ name: kind === 'default' ? id : `${id}.${kind}`, fixture: id, coreDump: d.full, values: kind === 'default' ? facts.values : undefined });
     }
   }
   if (fs.existsSync('../shared/corpus/thesis-sk-machine/trap.coredump')) out.push({ name: 'thesis-sk-machine', fixture: 'thesis-sk-machine', coreDump: 'trap.coredump' });
