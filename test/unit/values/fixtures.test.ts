@@ -5,12 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import { loadAllFixtures, fixturePath, dumpFrames, dumpValues, FactValue, Fixture } from '../../fixtures/facts';
-import { openDump, Opened } from './load';
+import { loadAllFixtures, loadMultiModuleFixtures, fixturePath, dumpFrames, dumpValues, FactValue, Fixture } from '../../fixtures/facts';
+import { openDumpWith, Opened, loadModule } from './load';
 import { Variable } from '../../../src/values';
-import { WasmModule } from '../../../src/wasm/module';
-import { Symbolizer } from '../../../src/symbols/symbolizer';
+import { readCoreDump } from '../../../src/coredump/reader';
+import * as fs from 'node:fs';
 
 /** The canonical text (facts.json conventions) of a displayed variable. */
 export function canonical(v: Variable, f: FactValue): string | undefined {
@@ -76,17 +75,20 @@ function check(o: Opened, fx: Fixture, dump: string, noLocals: boolean): Outcome
 
 function guessKind(s: string): FactValue['kind'] { return /^-?\d/.test(s) ? 'int' : 'string'; }
 
-for (const fx of loadAllFixtures()) {
+for (const fx of [...loadAllFixtures(), ...loadMultiModuleFixtures()]) {
   test(`fixture values: ${fx.facts.id}`, () => {
-    const wasm = fixturePath(fx, fx.facts.module);
-    const m = new WasmModule(new Uint8Array(fs.readFileSync(wasm)), wasm);
-    const sym = new Symbolizer(m);
+    // multi-module fixtures: the core dump names its modules (`prog.0.wasm`, ... next to it); single ones use facts.module
+    const multi = (fx.facts as { modules?: string[] }).modules !== undefined;
+    const modsFor = (dumpFile: string) => (multi
+      ? readCoreDump(new Uint8Array(fs.readFileSync(dumpFile)), dumpFile).modules.map((n) => loadModule(fixturePath(fx, n)))
+      : [single]);
+    const single = loadModule(fixturePath(fx, fx.facts.module));
     const report: string[] = [];
     let okTotal = 0;
     for (const [dump, d] of Object.entries(fx.facts.coreDumps)) {
       for (const noLocals of [false, true]) {
         const file = fixturePath(fx, noLocals ? d.noLocals : d.full);
-        const o = openDump(wasm, file, m, sym);
+        const o = openDumpWith(file, modsFor(file));
         const r = check(o, fx, dump, noLocals);
         okTotal += r.ok;
         report.push(...r.wrong.map((w) => `WRONG ${w}`));
