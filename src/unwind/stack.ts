@@ -28,8 +28,13 @@ export type FrameStack =
     during: number;
     spGlobal: number;
     prologue: Prologue;
+    /** The stack pointer is an i64 (wasm64): no 32-bit wrap-around. */
+    wide: boolean;
   }
   | { ok: false; reason: string };
+
+/** Stack-pointer arithmetic wraps like the i32 global does (a stack overflow wraps below 0). */
+const wrap32 = (x: number): number => ((x % 0x100000000) + 0x100000000) % 0x100000000;
 
 function spValue(f: UnwindFrame, sp: number): number | undefined {
   const v = f.global(sp);
@@ -55,19 +60,21 @@ export function reconstructStack(frames: ReadonlyArray<UnwindFrame | undefined>)
       continue;
     }
     let during: number, entry: number;
+    const wide = f.global(sp)?.type === 'i64';
+    const w = (x: number): number => (wide ? x : wrap32(x));
     if (sameInstance && 'entry' in prev!) {
       // this frame called the previous one: the global held our lowered pointer (or our entry value)
       during = prev.entry;
-      entry = p.writesGlobal ? during + p.frameSize : during;
+      entry = p.writesGlobal ? w(during + p.frameSize) : during;
     } else {
       const g = spValue(f, sp);
       if (g === undefined) { out.push({ ok: false, reason: `stack-pointer global ${sp} is not in the core dump` }); prev = { instance: f.instance, broken: 'stack pointer unknown' }; continue; }
       const written = p.writesGlobal && f.pc !== undefined && p.setAddr !== undefined && f.pc > p.setAddr;
       if (p.writesGlobal && f.pc === undefined) { out.push({ ok: false, reason: 'frame address unknown' }); prev = { instance: f.instance, broken: 'frame address unknown' }; continue; }
       during = g;
-      entry = written ? g + p.frameSize : g;
+      entry = written ? w(g + p.frameSize) : g;
     }
-    out.push({ ok: true, entry, during, spGlobal: sp, prologue: p });
+    out.push({ ok: true, entry, during, spGlobal: sp, prologue: p, wide });
     prev = { instance: f.instance, entry };
   }
   return out;
@@ -80,5 +87,5 @@ export function reconstructStack(frames: ReadonlyArray<UnwindFrame | undefined>)
 export function reconstructedLocal(s: FrameStack, local: number): number | undefined {
   if (!s.ok) return undefined;
   const off = s.prologue.spLocals.get(local);
-  return off === undefined ? undefined : s.entry + off;
+  return off === undefined ? undefined : s.wide ? s.entry + off : wrap32(s.entry + off);
 }

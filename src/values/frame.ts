@@ -52,7 +52,8 @@ export class FrameState implements ValueContext {
   /** The subprogram whose DW_AT_frame_base applies (set per scope). */
   subprogram?: Die;
 
-  constructor(readonly input: FrameInput, readonly stackInfo: FrameStack | undefined, readonly types: TypeBuilder) {
+  /** `stack`: the frame's rebuilt shadow-stack data (used when the frame base was not recorded), computed on demand. */
+  constructor(readonly input: FrameInput, private readonly stack: () => FrameStack | undefined, readonly types: TypeBuilder) {
     this.addressSize = input.module.memories[0]?.memory64 ? 8 : 4;
   }
 
@@ -80,7 +81,7 @@ export class FrameState implements ValueContext {
     if (loc.kind === 'memory') return loc.addr;
     // Not recorded: rebuild from the shadow stack.
     const hex = Array.from(expr, (b) => b.toString(16).padStart(2, '0')).join('');
-    const si = this.stackInfo;
+    const si = this.stack();
     if (!si) return { unavailable: loc.kind === 'unavailable' ? loc.reason : 'frame base is not a number' };
     if (!si.ok) return { unavailable: `frame base not recorded and the shadow stack cannot be rebuilt: ${si.reason}` };
     if (FB_LOCAL.test(hex)) {
@@ -108,7 +109,7 @@ export class FrameState implements ValueContext {
   /** A context for evaluating the locations of `subprogram`'s variables. */
   forSubprogram(subprogram: Die | undefined): FrameState {
     if (subprogram === this.subprogram) return this;
-    const s = new FrameState(this.input, this.stackInfo, this.types);
+    const s = new FrameState(this.input, this.stack, this.types);
     s.subprogram = subprogram;
     return s;
   }

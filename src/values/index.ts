@@ -83,7 +83,7 @@ export class ThreadValues {
     let s = this.states.get(i);
     if (!s) {
       const f = this.frame(i);
-      s = new FrameState(f, f.locals.recorded ? undefined : this.stackInfo(i), this.typeBuilder(f));
+      s = new FrameState(f, () => this.stackInfo(i), this.typeBuilder(f));
       this.states.set(i, s);
     }
     return s;

@@ -101,3 +101,12 @@ test('uncertain frames make themselves and every older frame unavailable, never 
   const u = reconstructStack([{ module: noGlobal, funcIndex: 0, pc: 0, instance: 'x', global: () => undefined }]);
   assert.match((u[0] as { reason: string }).reason, /no stack-pointer global/);
 });
+
+test('a stack pointer that wrapped below 0 (stack overflow) wraps back like the i32 global', () => {
+  const m = mod([O2, O0]);
+  const after = (f: number) => analyzePrologue(m, f, 0).setAddr! + 1;
+  const fs = frames(m, [[1, after(1)], [0, after(0)]], 0).map((f) => ({ ...f, global: (i: number) => (i === 0 ? { type: 'i32' as const, value: -16 } : undefined) }));
+  const s = reconstructStack(fs);
+  assert.equal(reconstructedLocal(s[0], 3), 0xfffffff0);
+  assert.deepEqual(s.map((x) => ('reason' in x ? x.reason : x.entry)), [0, 32]);
+});
