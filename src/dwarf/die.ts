@@ -1,6 +1,6 @@
 import * as C from './constants';
 import type { Abbrev } from './abbrev';
-import { AttrValue, readForm, skipForm } from './form';
+import { AttrValue, readForm, skipForm, readNumberForm } from './form';
 import type { Unit } from './unit';
 import type { AddrRange } from './ranges';
 import type { LocListEntry } from './loclists';
@@ -11,6 +11,12 @@ import type { LocListEntry } from './loclists';
  * available once the unit's tree is parsed (done lazily by `children`).
  */
 export class Die {
+  /**
+   * Parent DIE. For DIEs from `unit.scopeDies()` (symbol lookup) before the
+   * unit's full tree is parsed, this is the nearest subprogram / inlined
+   * subroutine / namespace / type ancestor (lexical blocks skipped); use
+   * `fullParent` or `children` (which parse the tree) when exactness matters.
+   */
   parent: Die | undefined;
   /** @internal filled by Unit's tree parse */
   _children: Die[] | undefined;
@@ -33,6 +39,12 @@ export class Die {
     return this._children ?? [];
   }
 
+  /** The true parent (parses the unit's tree if this DIE came from a light scan). */
+  get fullParent(): Die | undefined {
+    if (this._children === undefined) this.unit.parseTree();
+    return this.parent;
+  }
+
   /** Decoded value of attribute `at`, or undefined if the DIE does not have it (or it cannot be decoded). */
   attr(at: number): AttrValue | undefined {
     const specs = this.abbrev.attrs;
@@ -49,12 +61,38 @@ export class Die {
     }
   }
 
-  has(at: number): boolean { return this.abbrev.attrs.some((s) => s.at === at); }
+  has(at: number): boolean {
+    const specs = this.abbrev.attrs;
+    for (let i = 0; i < specs.length; i++) if (specs[i].at === at) return true;
+    return false;
+  }
+
+  /** The form of attribute `at` in this DIE's abbreviation. */
+  formOf(at: number): number | undefined {
+    for (const s of this.abbrev.attrs) if (s.at === at) return s.form;
+    return undefined;
+  }
+
+  /** Address or unsigned constant attribute as a number, read without allocating (undefined for other forms). */
+  attrNumber(at: number): number | undefined {
+    const specs = this.abbrev.attrs;
+    let i = 0;
+    for (; i < specs.length; i++) if (specs[i].at === at) break;
+    if (i === specs.length) return undefined;
+    const r = this.unit.readerAt(this.attrsPos);
+    try {
+      for (let j = 0; j < i; j++) skipForm(r, specs[j].form, this.unit);
+      return readNumberForm(r, specs[i].form, this.unit, specs[i].implicitConst);
+    } catch (e) {
+      this.unit.diagnostic(`DIE 0x${this.offset.toString(16)}: attribute ${C.atName(at)}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
 
   /** All attributes, decoded (for dumps and tests). */
   attributes(): Array<{ at: number; value: AttrValue }> {
     const out: Array<{ at: number; value: AttrValue }> = [];
-    const r = this.unit.readerAt(this.attrsPos);
+    const r = this.unit.freshReaderAt(this.attrsPos);
     for (const s of this.abbrev.attrs) out.push({ at: s.at, value: readForm(r, s.form, this.unit, s.implicitConst) });
     return out;
   }
@@ -67,6 +105,8 @@ export class Die {
 
   /** Unsigned constant (dataN/udata/implicit_const), if it fits in a JS number. */
   udata(at: number): number | undefined {
+    const f = this.formOf(at);
+    if (f === C.DW_FORM_data1 || f === C.DW_FORM_data2 || f === C.DW_FORM_data4 || f === C.DW_FORM_udata) return this.attrNumber(at);
     const v = this.attr(at);
     if (v?.kind !== 'const') return undefined;
     const n = Number(v.value);

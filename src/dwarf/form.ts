@@ -125,6 +125,37 @@ function addrx(form: number, i: number, u: FormContext): AttrValue {
 }
 export function msg(e: unknown): string { return e instanceof Error ? e.message : String(e); }
 
+export function isAddrxForm(form: number): boolean {
+  return form === C.DW_FORM_addrx || form === C.DW_FORM_addrx1 || form === C.DW_FORM_addrx2 || form === C.DW_FORM_addrx3 ||
+    form === C.DW_FORM_addrx4 || form === C.DW_FORM_GNU_addr_index;
+}
+
+/**
+ * Read an address or unsigned constant form as a number without allocating
+ * (hot path for low_pc/high_pc/decl_line/call_line). Undefined for other
+ * forms or values beyond 2^53.
+ */
+export function readNumberForm(r: ByteReader, form: number, u: FormContext, implicitConst?: bigint): number | undefined {
+  switch (form) {
+    case C.DW_FORM_addr: return readAddress(r, u.addressSize);
+    case C.DW_FORM_data1: return r.u8();
+    case C.DW_FORM_data2: return r.u16();
+    case C.DW_FORM_data4: return r.u32();
+    case C.DW_FORM_udata: return r.ulebN();
+    case C.DW_FORM_addrx: case C.DW_FORM_GNU_addr_index: return u.readAddrIndex(r.ulebN());
+    case C.DW_FORM_addrx1: return u.readAddrIndex(r.u8());
+    case C.DW_FORM_addrx2: return u.readAddrIndex(r.u16());
+    case C.DW_FORM_addrx3: return u.readAddrIndex(r.u24());
+    case C.DW_FORM_addrx4: return u.readAddrIndex(r.u32());
+    case C.DW_FORM_implicit_const: { const n = Number(implicitConst ?? 0n); return Number.isSafeInteger(n) ? n : undefined; }
+    default: {
+      const v = readForm(r, form, u, implicitConst);
+      if (v.kind === 'const' || v.kind === 'secOffset') { const n = Number(v.value); return Number.isSafeInteger(n) ? n : undefined; }
+      return v.kind === 'addr' ? v.value : undefined;
+    }
+  }
+}
+
 /** Fixed byte size of a form in this unit, or -1 if variable-length. */
 export function fixedFormSize(form: number, u: FormContext): number {
   switch (form) {

@@ -207,8 +207,34 @@ function readEntry(r: ByteReader, fmts: Fmt[], ctx: FormContext): { path?: strin
 
 interface Params { minInst: number; defaultIsStmt: boolean; lineBase: number; lineRange: number; opcodeBase: number; stdLens: number[]; addressSize: number; compDir: string; version: number }
 
+/** Signed LEB128 as a number without BigInt (hot in line programs); values beyond 2^53 are clamped by precision. */
+function sleb(r: ByteReader): number {
+  const b = r.bytes, end = r.end;
+  let p = r.pos, result = 0, mul = 1, byte = 0;
+  for (let i = 0; i < 10; i++) {
+    if (p >= end) r.fail('unexpected end of LEB128');
+    byte = b[p++];
+    result += (byte & 0x7f) * mul;
+    mul *= 128;
+    if ((byte & 0x80) === 0) {
+      if (byte & 0x40) result -= mul;
+      r.pos = p;
+      return result;
+    }
+  }
+  return r.fail('LEB128 too long');
+}
+
+/** Unsigned LEB128 as a number (fast path for one-byte values). */
+function uleb(r: ByteReader): number {
+  const p = r.pos;
+  if (p < r.end && r.bytes[p] < 0x80) { r.pos = p + 1; return r.bytes[p]; }
+  return r.ulebN();
+}
+
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
-  let cap = 1024, n = 0;
+  // rows take at least one byte of program each (usually two or more): size the arrays from the program length
+  let cap = Math.max(64, (r.end - r.pos) >> 1), n = 0;
   let A = new Float64Array(cap), F = new Uint32Array(cap), L = new Uint32Array(cap), Co = new Uint32Array(cap), Fl = new Uint8Array(cap);
   const grow = (): void => {
     cap *= 2;
@@ -245,7 +271,7 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
       line += p.lineBase + (adj % lr);
       emit(false);
     } else if (op === 0) {
-      const len = r.ulebN();
+      const len = uleb(r);
       const at = r.pos;
       if (len === 0 || len > r.remaining) r.fail(`bad extended opcode length ${len}`, at);
       const sub = r.u8();
@@ -263,10 +289,10 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
     } else {
       switch (op) {
         case C.DW_LNS_copy: emit(false); break;
-        case C.DW_LNS_advance_pc: address += r.ulebN() * p.minInst; break;
-        case C.DW_LNS_advance_line: line += r.slebN(); break;
-        case C.DW_LNS_set_file: file = r.ulebN(); break;
-        case C.DW_LNS_set_column: column = r.ulebN(); break;
+        case C.DW_LNS_advance_pc: address += uleb(r) * p.minInst; break;
+        case C.DW_LNS_advance_line: line += sleb(r); break;
+        case C.DW_LNS_set_file: file = uleb(r); break;
+        case C.DW_LNS_set_column: column = uleb(r); break;
         case C.DW_LNS_negate_stmt: isStmt = !isStmt; break;
         case C.DW_LNS_set_basic_block: break;
         case C.DW_LNS_const_add_pc: address += Math.floor((255 - p.opcodeBase) / lr) * p.minInst; break;
@@ -279,7 +305,9 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
       if (line < 0) line = 0;
     }
   }
-  lp.addr = A.subarray(0, n); lp.file = F.subarray(0, n); lp.line = L.subarray(0, n); lp.column = Co.subarray(0, n); lp.flags = Fl.subarray(0, n);
+  const fit = n < cap >> 1; // trim large over-allocations, keep views otherwise
+  lp.addr = fit ? A.slice(0, n) : A.subarray(0, n); lp.file = fit ? F.slice(0, n) : F.subarray(0, n);
+  lp.line = fit ? L.slice(0, n) : L.subarray(0, n); lp.column = fit ? Co.slice(0, n) : Co.subarray(0, n); lp.flags = fit ? Fl.slice(0, n) : Fl.subarray(0, n);
   seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
   lp.sequences = seqs;
 }

@@ -9,8 +9,9 @@ const MAX_ENTRIES = 1_000_000;
 
 /** True for the addresses linkers write for discarded code (-1, -2 tombstones). */
 export function isTombstone(addr: number, addressSize: number): boolean {
-  const max = addressSize === 8 ? 2 ** 64 : 2 ** (addressSize * 8);
-  return addr >= max - 2 || (addressSize === 8 && addr >= Number.MAX_SAFE_INTEGER);
+  if (addressSize === 4) return addr >= 0xfffffffe;
+  if (addressSize === 8) return addr >= Number.MAX_SAFE_INTEGER;
+  return addr >= 2 ** (addressSize * 8) - 2;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ByteReader } from '../util/reader';
 import * as C from './constants';
-import { AbbrevTable } from './abbrev';
+import { AbbrevTable, Abbrev } from './abbrev';
 import { Die } from './die';
-import { AttrValue, FormContext, readOffset, skipForm, msg } from './form';
+import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, fixedFormSize } from './form';
 import type { Dwarf } from './dwarf';
 import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
@@ -29,6 +29,15 @@ export interface UnitHeader {
 }
 
 const MAX_DEPTH = 2000;
+const EMPTY: Die[] = [];
+Object.freeze(EMPTY);
+
+/** DIEs materialized by `scopeDies`: what address→function lookup and name qualification need. */
+const SCOPE_TAGS = new Set([
+  C.DW_TAG_subprogram, C.DW_TAG_inlined_subroutine, C.DW_TAG_namespace, C.DW_TAG_class_type, C.DW_TAG_structure_type,
+  C.DW_TAG_union_type, C.DW_TAG_interface_type, C.DW_TAG_enumeration_type, C.DW_TAG_module, C.DW_TAG_compile_unit,
+  C.DW_TAG_partial_unit, C.DW_TAG_type_unit, C.DW_TAG_skeleton_unit,
+]);
 
 /** Read a unit header at section-relative `offset` of `section`. */
 export function readUnitHeader(dw: Dwarf, section: string, offset: number): UnitHeader {
@@ -97,23 +106,61 @@ export class Unit implements FormContext {
     return (this._abbrevs ??= this.dwarf.abbrevTable(this.header.abbrevOffset, this.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev'));
   }
 
-  /** @internal a reader over the unit positioned at an absolute position */
-  readerAt(absPos: number): ByteReader {
-    const r = this.dwarf.sections.reader(this.dieSection, this.header.offset);
-    const s = this.dwarf.sections.get(this.dieSection)!;
-    const ur = r.window(r.pos, s.base + this.header.end);
-    ur.pos = absPos;
-    return ur;
+  private _reader?: ByteReader;
+  private _base = -1;
+
+  /** Absolute file offset of section offset 0 of the DIE section. */
+  get sectionBase(): number {
+    if (this._base < 0) this._base = this.dwarf.sections.get(this.dieSection)!.base;
+    return this._base;
   }
 
+  /**
+   * @internal A reader over the unit positioned at an absolute position. The
+   * same reader object is reused (reads are synchronous and never nested);
+   * callers must not keep it across calls.
+   */
+  readerAt(absPos: number): ByteReader {
+    let r = this._reader;
+    if (!r) {
+      const sr = this.dwarf.sections.reader(this.dieSection, this.header.offset);
+      r = this._reader = sr.window(sr.pos, this.sectionBase + this.header.end);
+    }
+    r.pos = absPos;
+    return r;
+  }
+
+  /** A fresh reader (for walks that call back into attribute reads, e.g. resolving strx/addrx). */
+  freshReaderAt(absPos: number): ByteReader {
+    const sr = this.dwarf.sections.reader(this.dieSection, this.header.offset);
+    const r = sr.window(sr.pos, this.sectionBase + this.header.end);
+    r.pos = absPos;
+    return r;
+  }
+
+  /** Skip a DIE's attribute values (fixed-size abbreviations in one step). */
+  private skipAttrs(r: ByteReader, ab: Abbrev): void {
+    let n = this.fixedSizes.get(ab);
+    if (n === undefined) {
+      n = 0;
+      for (const s of ab.attrs) { const k = fixedFormSize(s.form, this); if (k < 0) { n = -1; break; } n += k; }
+      this.fixedSizes.set(ab, n);
+    }
+    if (n >= 0) r.skip(n);
+    else for (const s of ab.attrs) skipForm(r, s.form, this);
+  }
+  private readonly fixedSizes = new Map<Abbrev, number>();
+
+  /** Read a DIE header at r. null for a 0 (end of children). */
   private readDieAt(r: ByteReader): Die | null {
     const at = r.pos;
     const code = r.ulebN();
     if (code === 0) return null;
     const ab = this.abbrevs.get(code);
     if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
-    const die = new Die(this, this.dwarf.sections.rel(this.dieSection, at), ab, r.pos);
-    for (const s of ab.attrs) skipForm(r, s.form, this);
+    const off = at - this.sectionBase;
+    const die = new Die(this, off, ab, r.pos);
+    this.skipAttrs(r, ab);
     return die;
   }
 
@@ -121,8 +168,7 @@ export class Unit implements FormContext {
   root(): Die | undefined {
     if (this._root !== undefined) return this._root ?? undefined;
     try {
-      const s = this.dwarf.sections.get(this.dieSection)!;
-      const r = this.readerAt(s.base + this.header.dieStart);
+      const r = this.freshReaderAt(this.sectionBase + this.header.dieStart);
       this._root = this.readDieAt(r);
     } catch (e) {
       this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)}`);
@@ -136,38 +182,86 @@ export class Unit implements FormContext {
     if (this._dies) return this._dies;
     const dies: Die[] = [];
     this._dies = dies;
+    const reuse = this._light;
+    this._light = undefined;
+    this.walk(() => true, (d, parent) => {
+      d.parent = parent;
+      d._children = d.hasChildren ? [] : EMPTY;
+      if (parent) parent._children!.push(d);
+      dies.push(d);
+    }, reuse);
+    return dies;
+  }
+
+  /**
+   * Materialize only the DIEs a symbol lookup needs (subprograms, inlined
+   * subroutines and the namespaces/types that qualify their names), with
+   * `parent` set to the nearest materialized ancestor. Much cheaper than
+   * `parseTree` on big units; a later `parseTree` reuses these objects (and
+   * fixes their parents), so identities stay stable.
+   */
+  scopeDies(): Die[] {
+    if (this._dies) return this._dies.filter((d) => SCOPE_TAGS.has(d.tag));
+    if (this._lightList) return this._lightList;
+    const list: Die[] = [];
+    const map = new Map<number, Die>();
+    this.walk((tag) => SCOPE_TAGS.has(tag), (d, parent) => {
+      d.parent = parent;
+      list.push(d);
+      map.set(d.offset, d);
+    });
+    this._light = map;
+    this._lightList = list;
+    return list;
+  }
+  private _light?: Map<number, Die>;
+  private _lightList?: Die[];
+
+  /**
+   * Walk the DIE tree in order; DIEs whose tag passes `keep` are
+   * materialized and handed to `visit(die, nearestKeptAncestor)`; the others
+   * are skipped without allocating.
+   */
+  private walk(keep: (tag: number) => boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Map<number, Die>): void {
     const root = this.root();
-    if (!root) return dies;
-    const s = this.dwarf.sections.get(this.dieSection)!;
-    const r = this.readerAt(s.base + this.header.dieStart);
+    if (!root) return;
+    const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
+    const base = this.sectionBase, abbrevs = this.abbrevs;
     try {
       this.readDieAt(r); // the root again, to advance
-      dies.push(root);
-      root._children = [];
-      if (!root.hasChildren) return dies;
+      visit(root, undefined);
+      if (!root.hasChildren) return;
       const stack: Die[] = [root];
       while (stack.length > 0 && !r.atEnd) {
-        const d = this.readDieAt(r);
-        const parent = stack[stack.length - 1];
-        if (d === null) { stack.pop(); continue; }
-        d.parent = parent;
-        parent._children!.push(d);
-        dies.push(d);
-        d._children = [];
-        if (d.hasChildren) {
+        const at = r.pos;
+        const code = r.ulebN();
+        if (code === 0) { stack.pop(); continue; }
+        const ab = abbrevs.get(code);
+        if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
+        const attrsPos = r.pos;
+        this.skipAttrs(r, ab);
+        const anc = stack[stack.length - 1];
+        let d: Die | undefined;
+        if (keep(ab.tag)) {
+          d = reuse?.get(at - base) ?? new Die(this, at - base, ab, attrsPos);
+          visit(d, anc);
+        }
+        if (ab.hasChildren) {
           if (stack.length >= MAX_DEPTH) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
-          stack.push(d);
+          stack.push(d ?? anc);
         }
       }
     } catch (e) {
       this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
     }
-    for (const d of dies) d._children ??= [];
-    return dies;
   }
 
   /** The DIE at a section-relative offset in this unit (binary search over the parsed tree). */
   dieAt(offset: number): Die | undefined {
+    if (!this._dies) {
+      const light = this._light?.get(offset);
+      if (light) return light;
+    }
     const dies = this.parseTree();
     let lo = 0, hi = dies.length - 1;
     while (lo <= hi) {
@@ -263,6 +357,16 @@ export class Unit implements FormContext {
   /** Address ranges of a DIE (low_pc/high_pc or DW_AT_ranges); empty when absent or unreadable (diagnostic recorded). */
   dieRanges(die: Die): AddrRange[] {
     try {
+      if (!die.has(C.DW_AT_ranges)) {
+        // fast path without allocations: low_pc (addr/addrx) + high_pc (addr or length)
+        const lowV = die.attrNumber(C.DW_AT_low_pc);
+        const highKind = die.formOf(C.DW_AT_high_pc);
+        const highV = die.attrNumber(C.DW_AT_high_pc);
+        if (lowV === undefined || highV === undefined) return [];
+        const end = highKind === C.DW_FORM_addr || (highKind !== undefined && isAddrxForm(highKind)) ? highV : lowV + highV;
+        if (end <= lowV || isDiscardedStart(lowV, this.addressSize)) return [];
+        return [{ begin: lowV, end }];
+      }
       const low = die.attr(C.DW_AT_low_pc);
       const rv = die.attr(C.DW_AT_ranges);
       if (rv) {

@@ -16,7 +16,7 @@ export class FunctionIndex {
   private dies: Die[] = [];
 
   constructor(unit: Unit) {
-    for (const d of unit.parseTree()) {
+    for (const d of unit.scopeDies()) {
       if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
       if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
       for (const r of d.ranges()) if (r.end > r.begin) this.insert(r.begin, r.end, d);

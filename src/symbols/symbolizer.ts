@@ -27,7 +27,11 @@ export interface SymFrame extends SourcePos {
   unit?: Unit;
   /** For inlined frames: where this function was inlined (DW_AT_call_file/line/column) = the caller frame's position. */
   callSite?: SourcePos;
-  /** Defined function index (imports included) containing the address, if any. */
+  /**
+   * Function index (imports included) containing the address: set on frames
+   * named from the name section / index (DWARF frames skip the Code section
+   * walk this needs; use `module.functionAt(addr)` when required).
+   */
   funcIndex?: number;
   /** Where the name came from. */
   nameSource: 'dwarf' | 'name-section' | 'index';
@@ -85,16 +89,14 @@ export class Symbolizer {
 
   /** Frames for a code address, innermost (inlined) first, the physical function last. Never throws on bad DWARF. */
   symbolize(addr: CodeAddr): SymFrame[] {
-    const fb = this.safeFunctionAt(addr);
-    const funcIndex = fb;
     let frames: SymFrame[] = [];
     try {
-      frames = this.dwarfFrames(addr, funcIndex);
+      frames = this.dwarfFrames(addr);
     } catch (e) {
       this.dwarf?.diagnostic(`symbolize 0x${addr.toString(16)}: ${msg(e)}`);
       frames = [];
     }
-    if (frames.length === 0) frames = [this.fallbackFrame(addr, funcIndex)];
+    if (frames.length === 0) frames = [this.fallbackFrame(addr, this.safeFunctionAt(addr))];
     return frames;
   }
 
@@ -120,7 +122,7 @@ export class Symbolizer {
     };
   }
 
-  private dwarfFrames(addr: CodeAddr, funcIndex: number | undefined): SymFrame[] {
+  private dwarfFrames(addr: CodeAddr): SymFrame[] {
     const u = this.unitAt(addr);
     if (!u) return [];
     const du = this.dieUnit(u);
@@ -131,7 +133,7 @@ export class Symbolizer {
     const rowPos: SourcePos | undefined = lp && row >= 0
       ? { file: lp.fileEntry(lp.file[row])?.path, line: lp.line[row], column: lp.column[row] } : undefined;
     if (chain.length === 0) {
-      const f = this.fallbackFrame(addr, funcIndex);
+      const f = this.fallbackFrame(addr, this.safeFunctionAt(addr));
       return [{ ...f, unit: du }];
     }
     const frames: SymFrame[] = [];
@@ -141,12 +143,12 @@ export class Symbolizer {
       const inlined = d.tag === C.DW_TAG_inlined_subroutine;
       let name = sourceName(d);
       let nameSource: SymFrame['nameSource'] = 'dwarf';
-      if (name === undefined) { const fbn = this.fallbackName(funcIndex); name = fbn.name; nameSource = fbn.nameSource; }
+      if (name === undefined) { const fbn = this.fallbackName(this.safeFunctionAt(addr)); name = fbn.name; nameSource = fbn.nameSource; }
       const callSite = inlined ? callPos(d, lp) : undefined;
       frames.push({
         name, linkageName: linkageName(d), inlined, die: d, unit: du, callSite,
         file: pos?.file, line: pos?.line ?? 0, column: pos?.column ?? 0,
-        funcIndex, nameSource,
+        nameSource,
         noLineInfo: pos ? undefined : lp ? 'no line table row covers this address' : 'unit has no line table',
       });
       pos = callSite;

@@ -1,0 +1,104 @@
+/**
+ * Symbolizer benchmark: time to index a module and symbolize 50 frames,
+ * side by side with llvm-symbolizer on the same addresses, for
+ *  (a) the largest DWARF module of the shared corpus,
+ *  (b) a generated module with ~100 MB of DWARF (bench/gen/bigdwarf.ts,
+ *      cached in bench/.cache/),
+ *  (c) `bt` of a real fixture core dump (stack overflow: a deep stack).
+ * Each side runs in its own process; peak RSS is measured per process.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { WasmModule } from '../src/wasm/module';
+import { instructionBoundaries } from '../src/wasm/decoder';
+import { generate, DEFAULT_100MB } from './gen/bigdwarf';
+
+const ROOT = join(__dirname, '..', '..');
+const CACHE = join(ROOT, 'bench', '.cache');
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+function llvmBin(): string | undefined {
+  for (const b of ['llvm-symbolizer-19', 'llvm-symbolizer']) if (spawnSync(b, ['--version']).status === 0) return b;
+  return undefined;
+}
+
+/** 50 instruction-boundary addresses spread over the module's functions (deterministic). */
+function pickAddresses(file: string, n = 50): number[] {
+  const m = new WasmModule(new Uint8Array(readFileSync(file)), file);
+  const bodies = m.bodies;
+  const out: number[] = [];
+  let seed = 42;
+  const rnd = (k: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+  for (let i = 0; i < n; i++) {
+    const b = bodies[rnd(bodies.length)];
+    const bs = instructionBoundaries(m, b.index);
+    out.push(bs[rnd(bs.length)]);
+  }
+  return out;
+}
+
+interface Ours { firstMs: number; allMs: number; totalMs: number; readMs: number; maxRss: number; frames: number; withLine: number; units: number; unitsParsed: number; fileBytes: number }
+
+function runOurs(file: string, addrs: number[]): Ours {
+  const r = spawnSync(process.execPath, [join(__dirname, 'gen', 'symbolize-worker.js'), file, addrs.map((a) => a.toString(16)).join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`worker failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Ours;
+}
+
+function runLlvm(bin: string, file: string, addrs: number[]): { ms: number; maxRss?: number } | undefined {
+  const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
+  const hasTime = existsSync('/usr/bin/time');
+  const t0 = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', bin, '--obj=' + file], { input, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(bin, ['--obj=' + file], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) return undefined;
+  const m = /MAXRSS (\d+)/.exec(r.stderr ?? '');
+  return { ms, maxRss: m ? Number(m[1]) * 1024 : undefined };
+}
+
+const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
+
+function report(label: string, file: string, addrs: number[]): void {
+  const size = statSync(file).size;
+  const ours = runOurs(file, addrs);
+  console.log(`   ${label}: ${file.replace(ROOT + '/', '')} (${mb(size)}), ${addrs.length} addresses, ${ours.units} units (${ours.unitsParsed} parsed)`);
+  console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms; peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file); ${ours.frames} frames, ${ours.withLine} with lines`);
+  const bin = llvmBin();
+  if (!bin) { console.log('     llvm-symbolizer not installed: no comparison'); return; }
+  const l = runLlvm(bin, file, addrs);
+  if (!l) { console.log(`     ${bin} failed on this module`); return; }
+  console.log(`     ${bin}: ${l.ms.toFixed(0)} ms (process, whole run)${l.maxRss ? `; peak RSS ${mb(l.maxRss)}` : ''}`);
+  console.log(`     ratio llvm/ours (total time): ${(l.ms / ours.totalMs).toFixed(2)}x${l.maxRss ? `; memory ours/llvm ${(ours.maxRss / l.maxRss).toFixed(2)}x` : ''}`);
+}
+
+export async function bench(): Promise<void> {
+  // (a) largest DWARF module of the corpus
+  const manifest = join(CORPUS, 'MANIFEST.tsv');
+  if (existsSync(manifest)) {
+    const mods = readFileSync(manifest, 'utf8').split('\n').map((l) => l.split('\t')).filter((c) => c.length > 5 && c[5].startsWith('wasm+DWARF')).map((c) => join(CORPUS, c[0]));
+    const largest = mods.filter(existsSync).sort((x, y) => statSync(y).size - statSync(x).size)[0];
+    if (largest) report('(a) largest corpus module', largest, pickAddresses(largest));
+  } else console.log('   (a) corpus not available');
+  // (b) generated ~100 MB of DWARF
+  mkdirSync(CACHE, { recursive: true });
+  const big = join(CACHE, 'big-dwarf-100mb.wasm');
+  if (!existsSync(big)) {
+    const t0 = Date.now();
+    const g = generate(DEFAULT_100MB);
+    writeFileSync(big, g.wasm);
+    console.log(`   generated ${big.replace(ROOT + '/', '')}: ${g.functions} functions, ${mb(g.dwarfBytes)} DWARF, ${mb(g.codeSize)} code, in ${Date.now() - t0} ms`);
+  }
+  report('(b) generated module', big, pickAddresses(big));
+  // (c) bt of a real core dump
+  const core = join(ROOT, 'test', 'fixtures', 'c-clang19-O0-dwarf4', 'prog.stackoverflow.coredump');
+  if (existsSync(core)) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [join(__dirname, '..', 'cli', 'main.js'), 'bt', core, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const frames = r.status === 0 ? (JSON.parse(r.stdout) as { threads: Array<{ frames: unknown[] }> }).threads[0].frames.length : -1;
+    console.log(`   (c) wasm-coredump bt ${core.replace(ROOT + '/', '')}: ${frames} frames in ${ms.toFixed(0)} ms (whole CLI process)`);
+  }
+}
