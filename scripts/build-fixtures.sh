@@ -28,7 +28,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
-TMP_ROOT="${FIXTURE_TMP:-${TMPDIR:-/tmp}}"
+TMP_ROOT="$(cd "${FIXTURE_TMP:-${TMPDIR:-/tmp}}" && pwd -P)"
 export FIXTURE_TMP="$TMP_ROOT"
 ZIG_DIR="$TMP_ROOT/wcd-zig-0.11.0"
 if [ -z "${ZIG:-}" ]; then
