@@ -67,3 +67,39 @@ function copyBits(src: Uint8Array, srcBit: number, dst: Uint8Array, dstBit: numb
 export function memoryAddress(loc: Loc): number | undefined {
   return loc.kind === 'memory' ? loc.addr : undefined;
 }
+
+/**
+ * The location of bytes [byteOffset, byteOffset+size) of an object at `loc`
+ * (struct members, array elements). For composite locations only the parts
+ * that cover the range matter, so a member is available even when another
+ * part of its object was optimized out.
+ */
+export function sliceLocation(loc: Loc, byteOffset: number, size: number): Loc {
+  switch (loc.kind) {
+    case 'memory': return { kind: 'memory', addr: loc.addr + byteOffset };
+    case 'value':
+      if (byteOffset + size > loc.bytes.length) return { kind: 'unavailable', reason: `${loc.source} holds ${loc.bytes.length} bytes, the part at ${byteOffset} needs ${size}` };
+      return { kind: 'value', bytes: loc.bytes.subarray(byteOffset, byteOffset + size), source: loc.source };
+    case 'pieces': {
+      const lo = byteOffset * 8, hi = (byteOffset + size) * 8;
+      const parts: Piece[] = [];
+      let bit = 0;
+      for (const p of loc.parts) {
+        const start = bit, end = bit + p.sizeBits;
+        bit = end;
+        if (end <= lo || start >= hi) continue;
+        const from = Math.max(start, lo), to = Math.min(end, hi);
+        parts.push({ sizeBits: to - from, offsetBits: p.offsetBits + (from - start), loc: p.loc });
+      }
+      if (bit < hi && parts.reduce((a, p) => a + p.sizeBits, 0) < hi - lo) return { kind: 'unavailable', reason: 'not described by the location (optimized out)' };
+      if (parts.length === 1) {
+        const only = parts[0];
+        if (only.loc.kind === 'unavailable') return only.loc;
+        if (only.loc.kind === 'memory' && only.offsetBits % 8 === 0) return { kind: 'memory', addr: only.loc.addr + only.offsetBits / 8 };
+        if (only.loc.kind === 'value' && only.offsetBits % 8 === 0 && only.sizeBits % 8 === 0) return sliceLocation(only.loc, only.offsetBits / 8, only.sizeBits / 8);
+      }
+      return { kind: 'pieces', parts };
+    }
+    default: return loc;
+  }
+}

@@ -3,7 +3,7 @@
  * fetched from memory until a scalar, a child or a summary is asked for.
  */
 import { FrameContext, Loc, bigToBytes } from '../dwarf/expr';
-import { readObject } from '../dwarf/location';
+import { readObject, sliceLocation } from '../dwarf/location';
 import { Member, Type, strip, isSigned, makePointer } from '../types/model';
 
 /** What value code needs beyond a FrameContext: memory index for references, a pointer size. */
@@ -88,6 +88,10 @@ export function subValue(v: Value, type: Type, byteOffset: number, bits?: { offs
   const loc = v.loc;
   if (loc.kind === 'memory') return { type, loc: { kind: 'memory', addr: loc.addr + byteOffset }, bits, ctx: v.ctx };
   if (loc.kind === 'unavailable') return { type, loc, ctx: v.ctx, bits };
+  if (loc.kind === 'pieces' && !v.bits) {
+    const size = bits ? Math.ceil((bits.offset + bits.size) / 8) : strip(type).size ?? 0;
+    return { type, loc: sliceLocation(loc, byteOffset, size), bits, ctx: v.ctx };
+  }
   const whole = readBytes({ ...v, bits: undefined });
   if ('unavailable' in whole) return { type, loc: { kind: 'unavailable', reason: whole.unavailable }, ctx: v.ctx };
   const size = bits ? Math.ceil((bits.offset + bits.size) / 8) : strip(type).size ?? 0;

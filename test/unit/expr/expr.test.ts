@@ -170,3 +170,16 @@ test('value reads: memory past the end and short values are unavailable', () => 
   const v = ev([0xed, 0x01, 0x00], c);
   assert.match((readObject(v, 8, c) as { unavailable: string }).unavailable, /holds 4 bytes/);
 });
+
+test('slices of composite locations: a member is available when its own parts are', async () => {
+  const { sliceLocation } = await import('../../../src/dwarf/location');
+  const c = ctx({}, [{ type: 'i32', value: 7 }]);
+  // struct { int a; int b; int c; }: a in local 0, b optimized out, c in memory at 16
+  const loc = ev([0xed, 0x00, 0x00, 0x93, 0x04, 0x93, 0x04, 0x08, 16, 0x93, 0x04], c);
+  const a = sliceLocation(loc, 0, 4);
+  assert.deepEqual([...(readObject(a, 4, c) as { bytes: Uint8Array }).bytes], [7, 0, 0, 0]);
+  assert.match((readObject(sliceLocation(loc, 4, 4), 4, c) as { unavailable: string }).unavailable, /optimized out/);
+  assert.deepEqual(sliceLocation(loc, 8, 4), { kind: 'memory', addr: 16 });
+  assert.match((readObject(sliceLocation(loc, 10, 4), 4, c) as { unavailable: string }).unavailable, /not described|only/);
+  assert.match((readObject(loc, 12, c) as { unavailable: string }).unavailable, /optimized out/);
+});
