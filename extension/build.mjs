@@ -15,10 +15,10 @@ const common = {
   absWorkingDir: root, external: ['vscode'],
 };
 
-// The adapter's executable entry point (written by the adapter's owner).
+// The adapter's executable entry point (written by the adapter's owner; its own shebang is kept).
 const adapterEntry = ['adapter/main.ts', 'adapter/cli.ts', 'adapter/server.ts'].find((p) => existsSync(join(root, p)));
 const builds = [{ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' }];
-if (adapterEntry) builds.push({ ...common, entryPoints: [adapterEntry], outfile: 'dist/adapter.js', banner: { js: '#!/usr/bin/env node' } });
+if (adapterEntry) builds.push({ ...common, entryPoints: [adapterEntry], outfile: 'dist/adapter.js' });
 else console.warn('build: no adapter entry (adapter/main.ts) yet: dist/adapter.js not built, "executable" adapter mode unavailable');
 
 if (process.argv.includes('--watch')) {

@@ -37,8 +37,8 @@ export interface RunningCodeServer {
   setUserSettings(extra: Record<string, unknown>): Promise<void>;
 }
 
-/** Installs `vsix` into fresh dirs and starts code-server on `folder`; resolves once it answers HTTP. */
-export async function startCodeServer(vsix: string, folder: string, settings: Record<string, unknown> = {}): Promise<RunningCodeServer> {
+/** Installs `vsix` (if given) into fresh dirs and starts code-server on `folder`; resolves once it answers HTTP. */
+export async function startCodeServer(vsix: string | undefined, folder: string, settings: Record<string, unknown> = {}): Promise<RunningCodeServer> {
   const base = mkdtempSync(join(tmpdir(), 'wcd-e2e-'));
   const dirs = { user: join(base, 'user'), extensions: join(base, 'extensions') };
   mkdirSync(join(dirs.user, 'User'), { recursive: true });
@@ -57,8 +57,10 @@ export async function startCodeServer(vsix: string, folder: string, settings: Re
   const settingsFile = join(dirs.user, 'User', 'settings.json');
   writeFileSync(settingsFile, JSON.stringify(baseSettings, null, 2));
   const common = ['--extensions-dir', dirs.extensions, '--user-data-dir', dirs.user];
-  const inst = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000 });
-  if (inst.status !== 0) throw new Error(`code-server --install-extension failed (${inst.status}):\n${inst.stdout}\n${inst.stderr}`);
+  if (vsix !== undefined) {
+    const inst = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000 });
+    if (inst.status !== 0) throw new Error(`code-server --install-extension failed (${inst.status}):\n${inst.stdout}\n${inst.stderr}`);
+  }
 
   const port = await freePort();
   let out = '';

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { test } from './harness';
 
 const EXT_ID = 'wasm-coredump-debugger.wasm-coredump-debugger';
+// out/test/vscode/suite/ → the repository's test/fixtures (code-server passes no extensionTestsEnv).
 const FIXTURES = process.env.WCD_FIXTURES ?? join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 const FIXTURE = 'c-clang19-O0-dwarf4';
 const dir = join(FIXTURES, FIXTURE);
