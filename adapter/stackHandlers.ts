@@ -55,14 +55,16 @@ export function toStackFrame(ctx: SessionContext, f: FrameInfo): DebugProtocol.S
   return sf;
 }
 
+const MAX_LEVELS = 100_000;
+
 export function stackTrace(ctx: SessionContext, raw: unknown): DebugProtocol.StackTraceResponse['body'] {
   const a = argObject(raw, 'stackTrace');
   const ti = threadIndex(ctx, intArg(a, 'threadId', 'stackTrace', { required: true }), 'stackTrace');
   const start = intArg(a, 'startFrame', 'stackTrace', { min: 0 });
   const levels = intArg(a, 'levels', 'stackTrace', { min: 0 });
-  const frames = ctx.requireTarget().frames(ti);
-  const end = levels > 0 ? Math.min(frames.length, start + levels) : frames.length;
-  return { stackFrames: frames.slice(start, end).map((f) => toStackFrame(ctx, f)), totalFrames: frames.length };
+  // levels 0 = all; a page only symbolizes the frames it needs (totalFrames is then a lower bound, which clients re-ask)
+  const page = ctx.requireTarget().framePage(ti, start, levels > 0 ? Math.min(levels, MAX_LEVELS) : Infinity);
+  return { stackFrames: page.frames.map((f) => toStackFrame(ctx, f)), totalFrames: page.total };
 }
 
 export function scopes(ctx: SessionContext, raw: unknown): DebugProtocol.ScopesResponse['body'] {
@@ -113,9 +115,9 @@ export function exceptionInfo(ctx: SessionContext, raw: unknown): DebugProtocol.
   const ti = threadIndex(ctx, intArg(a, 'threadId', 'exceptionInfo', { required: true }), 'exceptionInfo');
   const t = ctx.requireTarget();
   const trap = t.trap(ti);
-  const frames = t.frames(ti);
+  const frames = t.framePage(ti, 0, 50).frames;
   const top = frames[0];
-  const stack = frames.slice(0, 50).map((f) => `  #${f.level} ${t.where(f)}${f.location ? ` at ${f.location.path}:${f.location.line}` : ''}`).join('\n');
+  const stack = frames.map((f) => `  #${f.level} ${t.where(f)}${f.location ? ` at ${f.location.path}:${f.location.line}` : ''}`).join('\n');
   return {
     exceptionId: trap.kind,
     description: trap.description,

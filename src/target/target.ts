@@ -39,13 +39,14 @@ export interface TargetInput extends TargetOptions {
   valueEncoding?: 'auto' | 'leb' | 'fixed';
 }
 
+interface Expansion { frames: FrameInfo[]; syms: Array<SymFrame | undefined>; nextPhysical: number }
+
 export class PostMortemTarget {
   readonly normalisation: NormalisationReport;
-  private readonly frameCache = new Map<number, FrameInfo[]>();
   private readonly locCache = new Map<number, Located[]>();
   private readonly watCache = new Map<string, WatFunction>();
   private readonly symbolizers = new Map<number, Symbolizer>();
-  private readonly symCache = new Map<number, Array<SymFrame | undefined>>();
+  private readonly expansions = new Map<number, Expansion>();
   private readonly valueCache = new Map<number, ThreadValues>();
   private _trap?: TrapInfo;
 
@@ -124,16 +125,20 @@ export class PostMortemTarget {
     return { path: mapSourcePath(file, this.options.sourceMap), originalPath: file, line, column };
   }
 
-  /** Frames of a thread, youngest first, inlined frames expanded. */
-  frames(threadIndex: number): FrameInfo[] {
-    const cached = this.frameCache.get(threadIndex);
-    if (cached) return cached;
+  /**
+   * Expand physical frames (symbolize, inline chains) until `needed` frames
+   * exist or the thread is exhausted. Lazy: a client that shows the top of
+   * the stack pays for the units of those frames only.
+   */
+  private expand(threadIndex: number, needed: number): Expansion {
     const t = this.core.threads[threadIndex];
     if (!t) throw new WasmCoreError('E_ARGUMENT', `no thread ${threadIndex} (the core dump has ${this.core.threads.length})`);
+    let e = this.expansions.get(threadIndex);
+    if (!e) { e = { frames: [], syms: [], nextPhysical: 0 }; this.expansions.set(threadIndex, e); }
     const located = this.located(threadIndex);
-    const out: FrameInfo[] = [];
-    const syms: Array<SymFrame | undefined> = [];
-    t.frames.forEach((f, i) => {
+    while (e.frames.length < needed && e.nextPhysical < t.frames.length) {
+      const i = e.nextPhysical++;
+      const f = t.frames[i];
       const mi = this.moduleIndexOf(f);
       const m = this.module(mi);
       const loc = located[i];
@@ -144,29 +149,43 @@ export class PostMortemTarget {
       const sym = this.symbolizer(mi);
       const list = sym && loc.codeAddr !== undefined ? sym.symbolize(codeAddr(loc.codeAddr)) : [];
       if (list.length === 0) {
-        out.push({ ...base, level: out.length, inlined: false, functionName: m?.functionName(f.funcIndex) ?? `func[${f.funcIndex}]`, hasDebugInfo: false });
-        syms.push(undefined);
-        return;
+        e.frames.push({ ...base, level: e.frames.length, inlined: false, functionName: m?.functionName(f.funcIndex) ?? `func[${f.funcIndex}]`, hasDebugInfo: false });
+        e.syms.push(undefined);
+        continue;
       }
       for (const sf of list) {
         const location = this.toLocation(sf.file, sf.line, sf.column);
-        out.push({ ...base, level: out.length, inlined: sf.inlined, functionName: sf.name, location, hasDebugInfo: !!sf.die && !!location });
-        syms.push(sf);
+        e.frames.push({ ...base, level: e.frames.length, inlined: sf.inlined, functionName: sf.name, location, hasDebugInfo: !!sf.die && !!location });
+        e.syms.push(sf);
       }
-    });
-    this.frameCache.set(threadIndex, out);
-    this.symCache.set(threadIndex, syms);
-    return out;
+    }
+    return e;
+  }
+
+  /** Frames of a thread, youngest first, inlined frames expanded (all of them). */
+  frames(threadIndex: number): FrameInfo[] {
+    return this.expand(threadIndex, Infinity).frames;
+  }
+
+  /**
+   * Frames [start, start+count) and the total: exact once every physical
+   * frame is expanded, otherwise a lower bound (frames so far + physical
+   * frames not yet symbolized), which DAP clients handle by asking again.
+   */
+  framePage(threadIndex: number, start: number, count: number): { frames: FrameInfo[]; total: number; exact: boolean } {
+    const e = this.expand(threadIndex, start + count);
+    const physical = this.core.threads[threadIndex].frames.length;
+    const exact = e.nextPhysical >= physical;
+    return { frames: e.frames.slice(start, start + count), total: e.frames.length + (physical - e.nextPhysical), exact };
   }
 
   /** The symbolizer's frame (DIE, unit) behind an expanded frame, for variables. */
   symFrame(threadIndex: number, level: number): SymFrame | undefined {
-    this.frames(threadIndex);
-    return this.symCache.get(threadIndex)?.[level];
+    return this.expand(threadIndex, level + 1).syms[level];
   }
 
   frame(threadIndex: number, level: number): FrameInfo {
-    const fs = this.frames(threadIndex);
+    const fs = this.expand(threadIndex, level + 1).frames;
     const f = fs[level];
     if (!f) throw new WasmCoreError('E_ARGUMENT', `no frame ${level} in thread ${threadIndex} (it has ${fs.length})`);
     return f;
@@ -185,8 +204,7 @@ export class PostMortemTarget {
   trap(threadIndex = 0): TrapInfo {
     if (threadIndex === 0 && this._trap) return this._trap;
     const t = this.core.threads[threadIndex];
-    const frames = t ? this.frames(threadIndex) : [];
-    const top = frames[0];
+    const top = t && t.frames.length ? this.frame(threadIndex, 0) : undefined;
     const raw = top ? this.rawFrame(top) : undefined;
     const mi = raw ? this.moduleIndexOf(raw) : undefined;
     const m = mi === undefined ? undefined : this.modules[mi];
