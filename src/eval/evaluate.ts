@@ -117,13 +117,14 @@ class Evaluator {
     return s.kind === 'int' ? { k: 'int', v: s.value, t: v.type } : { k: 'float', v: s.value, t: v.type };
   }
 
-  private findMember(t: CompositeType, name: string, v: Value): Value | undefined {
+  private findMember(t: CompositeType, name: string, v: Value, depth = 0): Value | undefined {
+    if (depth > 32) return undefined; // malformed DWARF: a struct containing itself
     const direct = t.members.find((m) => m.name === name) ?? (/^\d+$/.test(name) ? t.members.find((m) => m.name === `__${name}`) : undefined);
     if (direct) return memberValue(v, direct);
     for (const m of t.members) {
       const mt = strip(m.type);
       if ((m.name === undefined || m.isBase) && mt.kind === 'composite') {
-        const hit = this.findMember(mt, name, memberValue(v, m));
+        const hit = this.findMember(mt, name, memberValue(v, m), depth + 1);
         if (hit) return hit;
       }
     }
@@ -132,7 +133,7 @@ class Evaluator {
       if (!('unavailable' in av)) {
         const vt = strip(av.value.type);
         if (av.name === name) return av.value;
-        if (vt.kind === 'composite') return this.findMember(vt, name, av.value);
+        if (vt.kind === 'composite') return this.findMember(vt, name, av.value, depth + 1);
       }
     }
     return undefined;

@@ -79,7 +79,8 @@ export function childrenOf(v: Value, raw = false): ChildList {
   if (!raw) {
     const view = findView(v.type);
     if (view) {
-      const inner = view.children?.(v) ?? EMPTY;
+      let inner: ChildList;
+      try { inner = view.children?.(v) ?? EMPTY; } catch { inner = EMPTY; } // the raw structure stays reachable
       const rawItem: ChildItem = { name: '[raw]', value: v, raw: true };
       return {
         named: inner.named + 1, indexed: inner.indexed,
