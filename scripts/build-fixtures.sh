@@ -14,6 +14,7 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
 need clang-19 "apt: clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc"
 need clang++-19 "apt: clang-19 libc++-19-dev-wasm32 libc++abi-19-dev-wasm32"
 need wasm-ld-19 "apt: lld-19"
+need llvm-objcopy-19 "apt: llvm-19"
 need clang-14 "apt: clang-14 lld-14 libclang-rt-14-dev-wasm32"
 need /usr/bin/rustc "apt: rustc libstd-rust-dev-wasm32"
 need wasm-validate "apt: wabt"
@@ -51,7 +52,7 @@ done
 
 node scripts/fixtures/build.mjs --no-capture "${ids[@]}"
 node scripts/fixtures/gen-facts.mjs "${ids[@]}"
-for w in test/fixtures/*/prog.wasm test/fixtures/_multi/*/*.wasm; do wasm-validate "$w" || { echo "invalid: $w" >&2; exit 1; }; done
+for w in test/fixtures/*/prog.wasm test/fixtures/_multi/*/*.wasm test/fixtures/_split/*/*.wasm; do wasm-validate "$w" || { echo "invalid: $w" >&2; exit 1; }; done
 if [ "$capture" = 1 ]; then
   npm run build --silent || echo "build-fixtures: tsc reported errors (continuing: capture may still work)" >&2
   node scripts/fixtures/build.mjs --no-compile "${ids[@]}"
