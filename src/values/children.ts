@@ -55,7 +55,7 @@ function compositeChildren(v: Value, t: CompositeType): ChildList {
     const av = activeVariant(v, t);
     if (!('unavailable' in av)) {
       const vt = strip(av.value.type);
-      if (vt.kind === 'composite') items.push(...memberItems(av.value, vt.members).map((c) => ({ ...c, expr: undefined })));
+      if (vt.kind === 'composite') items.push(...memberItems(av.value, vt.members)); // `opt.__0`: the evaluator looks into the active variant
     }
   }
   return namedList(items);

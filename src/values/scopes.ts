@@ -79,6 +79,18 @@ export function frameVariables(frameDie: Die, pc: number | undefined): ScopedVar
     }
   };
   visit(frameDie, 0);
+  // Inlined (or out-of-line concrete) instances: parameters and variables of the abstract
+  // function that have no concrete DIE here were optimized away entirely; show them as such.
+  const abstract = frameDie.ref(C.DW_AT_abstract_origin);
+  if (abstract && abstract !== frameDie) {
+    const concrete = new Set(out.map((v) => v.die.ref(C.DW_AT_abstract_origin)?.offset));
+    for (const c of abstract.children) {
+      if ((c.tag !== C.DW_TAG_formal_parameter && c.tag !== C.DW_TAG_variable) || concrete.has(c.offset)) continue;
+      const name = c.name;
+      if (name === undefined || isStaticLocation(c)) continue;
+      out.push({ die: c, name, kind: c.tag === C.DW_TAG_formal_parameter ? 'argument' : 'local', depth: 0 });
+    }
+  }
   return out;
 }
 
