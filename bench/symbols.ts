@@ -84,7 +84,7 @@ export async function bench(): Promise<void> {
   } else console.log('   (a) corpus not available');
   // (b) generated ~100 MB of DWARF
   mkdirSync(CACHE, { recursive: true });
-  const big = join(CACHE, 'big-dwarf-100mb.wasm');
+  const big = join(CACHE, `big-dwarf-${DEFAULT_100MB.units}u.wasm`);
   if (!existsSync(big)) {
     const t0 = Date.now();
     const g = generate(DEFAULT_100MB);

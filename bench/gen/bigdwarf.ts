@@ -12,7 +12,7 @@ import * as C from '../../src/dwarf/constants';
 
 export interface GenOptions { units: number; funcsPerUnit: number; typesPerUnit: number; membersPerType: number; varsPerFunc: number; bodySize: number }
 
-export const DEFAULT_100MB: GenOptions = { units: 1500, funcsPerUnit: 80, typesPerUnit: 120, membersPerType: 12, varsPerFunc: 10, bodySize: 60 };
+export const DEFAULT_100MB: GenOptions = { units: 2400, funcsPerUnit: 80, typesPerUnit: 120, membersPerType: 12, varsPerFunc: 10, bodySize: 60 };
 
 function abbrevs(w: Writer): void {
   const a = (code: number, tag: number, children: boolean, attrs: Array<[number, number]>): void => {

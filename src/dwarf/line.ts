@@ -170,9 +170,9 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
     }
   } else {
     lp.dirs.push(compDir);
-    for (;;) { const d = pr.cstr(); if (d === '') break; lp.dirs.push(d); }
+    for (;;) { const d = cstr(pr); if (d === '') break; lp.dirs.push(d); }
     for (;;) {
-      const name = pr.cstr();
+      const name = cstr(pr);
       if (name === '') break;
       const dirIndex = pr.ulebN(); pr.ulebN(); pr.ulebN();
       lp.files.push({ name, dirIndex, path: filePath(version, lp.dirs, dirIndex, name, compDir) });
@@ -181,6 +181,19 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
   pr.seek(progStart);
   runProgram(pr, lp, { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir, version });
   return lp;
+}
+
+/** NUL-terminated string; ASCII decoded directly (file tables can hold thousands of names). */
+function cstr(r: ByteReader): string {
+  const b = r.bytes, start = r.pos, end = r.end;
+  let p = start, ascii = true;
+  while (p < end && b[p] !== 0) { if (b[p] >= 0x80) ascii = false; p++; }
+  if (p >= end) return r.cstr(); // reports the unterminated string
+  if (!ascii || p - start > 4096) return r.cstr();
+  let s = '';
+  for (let i = start; i < p; i++) s += String.fromCharCode(b[i]);
+  r.pos = p + 1;
+  return s;
 }
 
 function readFormats(r: ByteReader): Fmt[] {
