@@ -1,3 +1,4 @@
+import { ByteReader } from '../util/reader';
 import { DwarfSections } from './sections';
 import { DW_FORM_implicit_const } from './constants';
 
@@ -15,42 +16,85 @@ export interface Abbrev {
   attrs: AttrSpec[];
 }
 
-/** One abbreviation table (the set starting at one `.debug_abbrev` offset). */
+const MAX_ATTRS = 1000;
+
+/**
+ * One abbreviation table (the set starting at one `.debug_abbrev` offset).
+ * Parsed incrementally: `get(code)` reads declarations only up to the one
+ * asked for (a unit's root DIE usually needs just the first), so indexing
+ * thousands of units does not parse thousands of whole tables.
+ */
 export class AbbrevTable {
   private readonly dense: Array<Abbrev | undefined> = [];
   private readonly sparse = new Map<number, Abbrev>();
+  private r?: ByteReader;
+  /** Set when the rest of the table could not be read. */
+  error?: string;
+
+  constructor(r?: ByteReader, private readonly onError?: (msg: string) => void) { this.r = r; }
+
   add(a: Abbrev): void {
     if (a.code < 4096) this.dense[a.code] = a;
     else this.sparse.set(a.code, a);
   }
-  get(code: number): Abbrev | undefined { return code < 4096 ? this.dense[code] : this.sparse.get(code); }
+  private lookup(code: number): Abbrev | undefined { return code < 4096 ? this.dense[code] : this.sparse.get(code); }
+
+  get(code: number): Abbrev | undefined {
+    const found = this.lookup(code);
+    if (found || !this.r) return found;
+    try {
+      while (this.r) {
+        const a = readOne(this.r, (c) => this.lookup(c) !== undefined);
+        if (!a) { this.r = undefined; break; }
+        this.add(a);
+        if (a.code === code) return a;
+      }
+    } catch (e) {
+      this.r = undefined;
+      this.error = e instanceof Error ? e.message : String(e);
+      this.onError?.(this.error);
+    }
+    return this.lookup(code);
+  }
+
+  /** Parse the rest of the table now (errors propagate). */
+  parseAll(): this {
+    while (this.r) {
+      const a = readOne(this.r, (c) => this.lookup(c) !== undefined);
+      if (!a) this.r = undefined; else this.add(a);
+    }
+    return this;
+  }
 }
 
-const MAX_ATTRS = 1000;
-
-/** Parse the abbreviation table at section-relative `offset` of `section` (default `.debug_abbrev`). */
-export function parseAbbrevTable(secs: DwarfSections, offset: number, section = '.debug_abbrev'): AbbrevTable {
-  const r = secs.reader(section, offset);
-  const table = new AbbrevTable();
+/** One declaration, or undefined at the table's end (code 0 or end of section). */
+function readOne(r: ByteReader, exists: (code: number) => boolean): Abbrev | undefined {
+  if (r.atEnd) return undefined; // a table may end with the section (tolerated, as LLVM does)
+  const at = r.pos;
+  const code = r.ulebN();
+  if (code === 0) return undefined;
+  const tag = r.ulebN();
+  const hasChildren = r.u8() !== 0;
+  const attrs: AttrSpec[] = [];
   for (;;) {
-    if (r.atEnd) break; // a table may end with the section (tolerated, as LLVM does)
-    const at = r.pos;
-    const code = r.ulebN();
-    if (code === 0) break;
-    const tag = r.ulebN();
-    const hasChildren = r.u8() !== 0;
-    const attrs: AttrSpec[] = [];
-    for (;;) {
-      const atName = r.ulebN();
-      const form = r.ulebN();
-      if (atName === 0 && form === 0) break;
-      const spec: AttrSpec = { at: atName, form };
-      if (form === DW_FORM_implicit_const) spec.implicitConst = r.sleb64();
-      attrs.push(spec);
-      if (attrs.length > MAX_ATTRS) r.fail(`abbreviation ${code} has more than ${MAX_ATTRS} attributes`, at, 'E_LIMIT');
-    }
-    if (table.get(code)) r.fail(`duplicate abbreviation code ${code}`, at);
-    table.add({ code, tag, hasChildren, attrs });
+    const atName = r.ulebN();
+    const form = r.ulebN();
+    if (atName === 0 && form === 0) break;
+    const spec: AttrSpec = { at: atName, form };
+    if (form === DW_FORM_implicit_const) spec.implicitConst = r.sleb64();
+    attrs.push(spec);
+    if (attrs.length > MAX_ATTRS) r.fail(`abbreviation ${code} has more than ${MAX_ATTRS} attributes`, at, 'E_LIMIT');
   }
-  return table;
+  if (exists(code)) r.fail(`duplicate abbreviation code ${code}`, at);
+  return { code, tag, hasChildren, attrs };
+}
+
+/** The abbreviation table at section-relative `offset`, parsed lazily; read errors go to `onError`. */
+export function lazyAbbrevTable(secs: DwarfSections, offset: number, section = '.debug_abbrev', onError?: (msg: string) => void): AbbrevTable {
+  return new AbbrevTable(secs.reader(section, offset), onError);
+}
+
+/** Parse the whole abbreviation table at section-relative `offset` (errors throw). */
+export function parseAbbrevTable(secs: DwarfSections, offset: number, section = '.debug_abbrev'): AbbrevTable {
+  return new AbbrevTable(secs.reader(section, offset)).parseAll();
 }

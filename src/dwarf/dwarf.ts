@@ -1,5 +1,5 @@
 import * as C from './constants';
-import { AbbrevTable, parseAbbrevTable } from './abbrev';
+import { AbbrevTable, lazyAbbrevTable } from './abbrev';
 import { DwarfSections, DwarfSection } from './sections';
 import { Unit, readUnitHeader } from './unit';
 import type { Die } from './die';
@@ -97,8 +97,9 @@ export class Dwarf {
     const key = `${section}:${offset}`;
     let t = this.abbrevCache.get(key);
     if (!t) {
-      try { t = parseAbbrevTable(this.sections, offset, section); } catch (e) {
-        this.diagnostic(`${section} at 0x${offset.toString(16)}: ${msg(e)}`);
+      const where = `${section} at 0x${offset.toString(16)}`;
+      try { t = lazyAbbrevTable(this.sections, offset, section, (m) => this.diagnostic(`${where}: ${m}`)); } catch (e) {
+        this.diagnostic(`${where}: ${msg(e)}`);
         t = new AbbrevTable();
       }
       this.abbrevCache.set(key, t);

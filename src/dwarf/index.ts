@@ -44,7 +44,7 @@ export { Dwarf } from './dwarf';
 export { Unit, UnitHeader, UnitKind, readUnitHeader } from './unit';
 export { Die } from './die';
 export { AttrValue, readForm, skipForm } from './form';
-export { AbbrevTable, Abbrev, AttrSpec, parseAbbrevTable } from './abbrev';
+export { AbbrevTable, Abbrev, AttrSpec, parseAbbrevTable, lazyAbbrevTable } from './abbrev';
 export { AddrRange, readRangeList, isTombstone, isDiscardedStart } from './ranges';
 export { LocListEntry, readLocationList } from './loclists';
 export { LineProgram, LineFile, LineSequence, LineRow, parseLineProgram } from './line';
