@@ -196,15 +196,15 @@ function formatArray(v: Value, t: ArrayType, o: FormatOptions): string {
   const elemType = t.counts.length > 1 ? subArrayType(t) : t.element;
   if (count === undefined) return `${t.name}`;
   if (t.counts.length === 1 && isCharLike(t.element)) {
-    const r = readBytes(v, count);
+    const cap = o.stringCap ?? 200;
+    const r = readBytes(v, Math.min(count, cap + 1)); // never read more than is shown
     if ('unavailable' in r) return unavailable(r.unavailable);
     const nul = r.bytes.indexOf(0);
-    const cap = o.stringCap ?? 200;
     // stop at the NUL unless non-zero bytes follow it (then show them, escaped, as gdb does)
     let last = r.bytes.length;
     while (last > 0 && r.bytes[last - 1] === 0) last--;
     const len = nul >= 0 && nul >= last ? nul : last;
-    return quoteString(r.bytes.subarray(0, Math.min(len, cap)), len > cap);
+    return quoteString(r.bytes.subarray(0, Math.min(len, cap)), len > cap || (nul < 0 && count > r.bytes.length));
   }
   const depth = o.depth ?? 1;
   if (depth <= 0) return `[${count}]`;

@@ -179,3 +179,12 @@ test('variables: lazy children, paging, evaluate names, memory references', () =
   const nul = toVariable('n', evaluateExpression('it->next->next', env), 'n');
   assert.equal(nul.hasChildren, false);
 });
+
+test('char arrays: only the shown prefix is read, long text is capped', () => {
+  const long = { kind: 'array' as const, element: { kind: 'base' as const, name: 'char', size: 1, encoding: 'signed-char' as const }, counts: [1_000_000], size: 1_000_000, name: 'char[1000000]' };
+  let read = 0;
+  const c = { ...env.ctx, readMemory: (a: number, n: number) => { read += n; return { bytes: new Uint8Array(n).fill(0x61) }; } };
+  const s = formatValue({ type: long, loc: { kind: 'memory', addr: 0 }, ctx: c }, { stringCap: 10 });
+  assert.equal(s, '"aaaaaaaaaa"...');
+  assert.ok(read <= 11, `read ${read} bytes`);
+});
