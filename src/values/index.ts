@@ -11,7 +11,7 @@
 import * as C from '../dwarf/constants';
 import type { Die } from '../dwarf/die';
 import { TypeBuilder } from '../types/build';
-import { BaseType, Type } from '../types/model';
+import { BaseType, Type, strip } from '../types/model';
 import { findTypeDie } from '../types/lookup';
 import { evaluateExpression, EvalEnv } from '../eval/evaluate';
 import { EvalError } from '../eval/errors';
@@ -23,7 +23,7 @@ import type { WasmValue } from '../coredump/model';
 import { FrameInput, FrameState } from './frame';
 import { findGlobal, frameVariables, labelShadowed, scopeAt, unitGlobals } from './scopes';
 import { Variable, toVariable } from './variable';
-import { Value, immediate } from './value';
+import { Value, immediate, memberValue, derefPointer } from './value';
 import type { FormatOptions } from './format';
 
 export type { Variable, MemoryRef } from './variable';
@@ -145,6 +145,12 @@ export class ThreadValues {
           const hit = scoped.find((v) => v.name === name && !v.shadowed);
           if (hit) return st.variable(hit.die);
         }
+        // C++ methods: members of `*this` by their bare names, as gdb resolves them
+        const self = scoped?.find((v) => v.name === 'this' && v.kind === 'argument');
+        if (self) {
+          const member = memberOfThis(st.variable(self.die), name);
+          if (member) return member;
+        }
         if (!f.dwarf) return undefined;
         const g = findGlobal(f.dwarf, name, dies?.frameDie.unit);
         return g ? st.variable(g) : undefined;
@@ -183,6 +189,15 @@ export class ThreadValues {
     if (locals) for (const [li, n] of locals) if (n === name) return wrap(st.local(li), `Wasm local ${li}`);
     return undefined;
   }
+}
+
+function memberOfThis(self: Value, name: string): Value | undefined {
+  const p = strip(self.type);
+  if (p.kind !== 'pointer') return undefined;
+  const t = strip(p.target);
+  if (t.kind !== 'composite') return undefined;
+  const m = t.members.find((x) => x.name === name);
+  return m ? memberValue(derefPointer(self), m) : undefined;
 }
 
 /** Name of a variable DIE as shown (for tests / listings). */

@@ -35,3 +35,10 @@ test('bt --full prints arguments in the header and locals below', () => {
   assert.match(r.stdout, /\n {8}calls = 1 \(static\)\n/);
   assert.match(r.stdout, /in recurse \(depth=3, item=0x00010060, kind=TRAP_UNREACHABLE\)/);
 });
+
+test('C++: members of *this by bare name, libc++ views, references', () => {
+  const cpp = 'test/fixtures/cpp-clang19-O0/prog.nolocals.coredump';
+  assert.equal(cli('print', cpp, '-f', '1', 'base + extra').stdout.trim(), 'base + extra (int) = 15');
+  assert.equal(cli('print', cpp, '-f', '0', 'order.lines[1].sku', '--depth', '0').stdout.trim(), 'order.lines[1].sku (std::__2::string) = "sku-22"');
+  assert.match(cli('print', cpp, '-f', '0', 'order.box', '--depth', '1').stdout, /\n {2}\* \(orders::Shape\) = \{_vptr\$Shape=0x[0-9a-f]+, sides=4\}\n/);
+});
