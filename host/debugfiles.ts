@@ -118,12 +118,20 @@ export function findDebugInfo(module: WasmModule, modulePath: string, opts: Debu
   if (id !== undefined) {
     const dirs = opts.debugDirs ?? [];
     if (dirs.length === 0) notes.push(`module has build id ${id}; pass --debug-dir DIR to search for its debug file`);
+    let mismatch: WasmCoreError | undefined;
     for (const d of dirs) {
       for (const c of buildIdCandidates(d, id)) {
         if (!isFile(c)) continue;
-        return use(loadDebugModule(c, module, `debug file ${c} (found by build id)`), `build id ${id} in ${d}`, c);
+        try {
+          return use(loadDebugModule(c, module, `debug file ${c} (found by build id)`), `build id ${id} in ${d}`, c);
+        } catch (e) {
+          // a file named after the build id but from another build: keep looking, report it if nothing matches
+          if (!(e instanceof WasmCoreError) || e.code !== 'E_MISMATCH') throw e;
+          mismatch ??= e;
+        }
       }
     }
+    if (mismatch) throw mismatch;
     if (dirs.length) notes.push(`no debug file for build id ${id} in ${dirs.join(', ')} (tried ${buildIdCandidates('DIR', id).map((c) => basename(c)).join(', ')})`);
   }
   if (module.customSectionNames.includes('.debug_line')) return use(module, 'module', modulePath);

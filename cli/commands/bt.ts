@@ -51,7 +51,7 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-export interface BacktraceResult { threads: BtThread[]; notes: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
+export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
 
 /** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
 export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[] } = {}): BacktraceResult {
@@ -59,6 +59,7 @@ export function loadBacktrace(corePath: string, opts: { modules?: string[]; debu
   const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
   const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
   const notes: string[] = [...core.warnings];
+  const errors: string[] = [];
   const mods = new Map<number, WasmModule>();
   const syms = new Map<number, Symbolizer>();
   const debug = new Map<number, DebugInfo>();
@@ -67,15 +68,23 @@ export function loadBacktrace(corePath: string, opts: { modules?: string[]; debu
     if (!r.module || !r.path) continue;
     mods.set(r.index, r.module);
     const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
-    const d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
+    let d: DebugInfo;
+    try {
+      d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
+    } catch (e) {
+      // a debug file of another build: refuse it loudly, keep going with the name section
+      if (!(e instanceof WasmCoreError)) throw e;
+      errors.push(`module ${r.name}: ${e.message}`);
+      d = { origin: 'none', notes: [] };
+    }
     debug.set(r.index, d);
-    if (!d.sections) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
+    if (!d.sections && d.notes.length) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
     syms.set(r.index, new Symbolizer(r.module, d.sections));
   }
   const norm = normaliseFrames(core, mods);
   for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
   const threads = buildBacktrace(core, mods, syms);
-  return { threads, notes, debug, symbolizers: syms };
+  return { threads, notes, errors, debug, symbolizers: syms };
 }
 
 function frameJson(f: BtFrame, map: SourcePathMap): unknown {
@@ -103,9 +112,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify({
       core: a.core,
       threads: bt.threads.map((t) => ({ name: t.name, frames: t.frames.map((f) => frameJson(f, map)) })),
-      missingSources: missing.map((m) => m.mapped), notes: bt.notes, diagnostics: diags,
+      missingSources: missing.map((m) => m.mapped), notes: bt.notes, errors: bt.errors, diagnostics: diags,
     }, null, 2));
-    return 0;
+    return bt.errors.length ? 1 : 0;
   }
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
@@ -122,5 +131,6 @@ export async function run(argv: string[]): Promise<number> {
     for (const m of missing.slice(0, 10)) console.error(`  ${m.mapped}${m.mapped !== m.path ? ` (from ${m.path})` : ''}`);
   }
   for (const d of diags.slice(0, 10)) console.error(`warning: ${d}`);
-  return 0;
+  for (const e of bt.errors) console.error(`error: ${e}`);
+  return bt.errors.length ? 1 : 0;
 }
