@@ -9,6 +9,8 @@ import { PostMortemTarget, FileBytes } from '../src/target/target';
 import { isWasmCoreError } from '../src/util/errors';
 import { readCoreDump, CoreDump } from '../src/coredump/reader';
 import { resolveModules } from '../host/modules';
+import { findDebugInfo, DebugInfo } from '../host/debugfiles';
+import { WasmModule } from '../src/wasm/module';
 import { DapError, ErrorId } from './errorIds';
 import type { LaunchConfig } from './launchArgs';
 
@@ -75,13 +77,42 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
     warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
       'Set "program" (or "modules") in the launch configuration.');
   }
+  const debug = resolved.map((r) => (r.module && r.path ? debugInfoFor(r.module, r.path, cfg, warnings) : undefined));
   try {
-    const target = new PostMortemTarget(dump, resolved.map((r) => r.module), { sourceMap: cfg.sourceMap });
+    const target = new PostMortemTarget(dump, resolved.map((r) => r.module), {
+      sourceMap: cfg.sourceMap,
+      debugSections: debug.map((d) => d?.sections),
+      debugOrigins: debug.map((d) => d?.origin),
+    });
     return { target, warnings: [...warnings, ...dump.warnings] };
   } catch (e) {
     throw asDapError(e, 'Check that "program" is the .wasm the core dump was taken from.');
   }
 }
+/**
+ * The DWARF of one module (host/debugfiles.ts): an explicit debug file from
+ * `debugFiles` (matched by build id; the only one when there is one module),
+ * the module's own sections, external_debug_info, or a build-id match in
+ * `symbolSearchPaths`.
+ */
+export function debugInfoFor(m: WasmModule, modulePath: string, cfg: LaunchConfig, warnings: string[]): DebugInfo | undefined {
+  let debugFile: string | undefined;
+  const id = m.buildId;
+  for (const f of cfg.debugFiles) {
+    const other = readFileBytes(f, 'debug file', 'Check "debugFiles" in the launch configuration.');
+    let otherId: string | undefined;
+    try { otherId = new WasmModule(other.bytes, f).buildId; } catch (e) { throw asDapError(e, 'A debug file is a .wasm (or .dwp) holding .debug_* sections.'); }
+    if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) { debugFile = f; break; }
+  }
+  try {
+    const info = findDebugInfo(m, modulePath, { debugFile, debugDirs: cfg.symbolSearchPaths });
+    if (!info.sections && info.notes.length) warnings.push(`no DWARF for ${modulePath}: ${info.notes.join('; ')}`);
+    return info;
+  } catch (e) {
+    throw asDapError(e, 'Check "debugFiles" and "symbolSearchPaths".');
+  }
+}
+
 export function asDapError(e: unknown, hint: string): DapError {
   if (e instanceof DapError) return e;
   if (isWasmCoreError(e)) {

@@ -30,6 +30,8 @@ export interface TargetOptions {
   sourceMap?: Record<string, string>;
   /** Separate debug info per module index (from host/debugfiles.ts), used instead of the module's own sections. */
   debugSections?: Array<DwarfSections | undefined>;
+  /** Where each module's DWARF came from ('module', 'debug file X', ...), for `modules`. */
+  debugOrigins?: Array<string | undefined>;
 }
 
 export interface TargetInput extends TargetOptions {
@@ -38,6 +40,9 @@ export interface TargetInput extends TargetOptions {
   modules: Array<FileBytes | undefined>;
   valueEncoding?: 'auto' | 'leb' | 'fixed';
 }
+
+/** Cap on the files `loadedSources` lists. */
+const MAX_SOURCE_FILES = 20_000;
 
 interface Expansion { frames: FrameInfo[]; syms: Array<SymFrame | undefined>; nextPhysical: number }
 
@@ -48,6 +53,7 @@ export class PostMortemTarget {
   private readonly symbolizers = new Map<number, Symbolizer>();
   private readonly expansions = new Map<number, Expansion>();
   private readonly valueCache = new Map<number, ThreadValues>();
+  private _lineFiles?: Array<{ path: string; source?: string }>;
   private _trap?: TrapInfo;
 
   /** From bytes (tests, the CLI): parses the core dump and the modules. */
@@ -333,14 +339,35 @@ export class PostMortemTarget {
     }
   }
 
-  /** Source text embedded in the DWARF (DWARF 5 DW_LNCT_LLVM_source), when present. */
-  embeddedSource(_originalPath: string): string | undefined {
-    return undefined;
+  /** Line table file entries of every unit of every loaded module (parses line program headers on first use). */
+  private lineFiles(): Array<{ path: string; source?: string }> {
+    if (this._lineFiles) return this._lineFiles;
+    const out: Array<{ path: string; source?: string }> = [];
+    const seen = new Set<string>();
+    this.modules.forEach((m, mi) => {
+      const dwarf = m ? this.symbolizer(mi)?.dwarf : undefined;
+      if (!dwarf) return;
+      for (const u of dwarf.units()) {
+        let lp;
+        try { lp = u.lineProgram(); } catch { continue; } // a unit with a broken line table has no files to list
+        for (const f of lp?.files ?? []) {
+          if (!f.path || seen.has(f.path) || out.length >= MAX_SOURCE_FILES) continue;
+          seen.add(f.path);
+          out.push({ path: f.path, source: f.source });
+        }
+      }
+    });
+    return (this._lineFiles = out);
   }
 
-  /** Every source file the modules' line tables name. */
+  /** Source text embedded in the DWARF (DWARF 5 DW_LNCT_LLVM_source), when present. */
+  embeddedSource(originalPath: string): string | undefined {
+    return this.lineFiles().find((f) => f.path === originalPath)?.source;
+  }
+
+  /** Every source file the modules' line tables name (after source mapping). */
   sourceFiles(): SourceLocation[] {
-    return [];
+    return this.lineFiles().map((f) => ({ path: mapSourcePath(f.path, this.options.sourceMap), originalPath: f.path, line: 0, column: 0 }));
   }
 
   moduleInfos(): ModuleInfo[] {
@@ -348,10 +375,11 @@ export class PostMortemTarget {
     const out: ModuleInfo[] = [];
     for (let i = 0; i < n; i++) {
       const m = this.modules[i];
-      const hasDwarf = !!m && m.customSectionNames.includes('.debug_info');
+      const hasDwarf = !!m && (this.options.debugSections ? !!this.options.debugSections[i]?.hasDebugInfo : m.customSectionNames.includes('.debug_info'));
+      const origin = this.options.debugOrigins?.[i];
       out.push({
         index: i, name: this.moduleName(i), path: m?.file, hasDebugInfo: hasDwarf,
-        symbolStatus: !m ? 'module not loaded' : hasDwarf ? 'DWARF loaded' : m.names.functions.size ? 'name section only' : 'no symbols',
+        symbolStatus: !m ? 'module not loaded' : hasDwarf ? `DWARF loaded${origin && origin !== 'module' ? ` from ${origin}` : ''}` : m.names.functions.size ? 'name section only' : 'no symbols',
         buildId: m?.buildId,
       });
     }
