@@ -158,9 +158,8 @@ export class ThreadValues {
       lookupWasm: (name) => this.wasmName(i, st, name),
       findType: (name) => {
         if (wasmTypes[name]) return wasmTypes[name];
-        if (!f.dwarf) return undefined;
-        const d = findTypeDie(f.dwarf, name, dies?.frameDie.unit);
-        return d ? tb.fromDie(d) : undefined;
+        const d = f.dwarf ? findTypeDie(f.dwarf, name, dies?.frameDie.unit) : undefined;
+        return d ? tb.fromDie(d) : builtinType(name, st.addressSize);
       },
     };
   }
@@ -189,6 +188,21 @@ export class ThreadValues {
     if (locals) for (const [li, n] of locals) if (n === name) return wrap(st.local(li), `Wasm local ${li}`);
     return undefined;
   }
+}
+
+/** C/Rust scalar types usable in casts even when the program's DWARF does not mention them. */
+function builtinType(name: string, addressSize: number): BaseType | undefined {
+  const n = name.replace(/\s+/g, ' ').trim();
+  const table: Record<string, [number, BaseType['encoding']]> = {
+    char: [1, 'signed-char'], 'signed char': [1, 'signed-char'], 'unsigned char': [1, 'unsigned-char'],
+    short: [2, 'signed'], 'unsigned short': [2, 'unsigned'], int: [4, 'signed'], unsigned: [4, 'unsigned'], 'unsigned int': [4, 'unsigned'],
+    long: [addressSize, 'signed'], 'unsigned long': [addressSize, 'unsigned'], 'long long': [8, 'signed'], 'unsigned long long': [8, 'unsigned'],
+    float: [4, 'float'], double: [8, 'float'], _Bool: [1, 'bool'], bool: [1, 'bool'],
+    i8: [1, 'signed'], u8: [1, 'unsigned'], i16: [2, 'signed'], u16: [2, 'unsigned'], i32: [4, 'signed'], u32: [4, 'unsigned'],
+    i64: [8, 'signed'], u64: [8, 'unsigned'], isize: [addressSize, 'signed'], usize: [addressSize, 'unsigned'], f32: [4, 'float'], f64: [8, 'float'],
+  };
+  const e = table[n];
+  return e ? { kind: 'base', name: n === 'unsigned' ? 'unsigned int' : n, size: e[0], encoding: e[1] } : undefined;
 }
 
 function memberOfThis(self: Value, name: string): Value | undefined {

@@ -42,3 +42,8 @@ test('C++: members of *this by bare name, libc++ views, references', () => {
   assert.equal(cli('print', cpp, '-f', '0', 'order.lines[1].sku', '--depth', '0').stdout.trim(), 'order.lines[1].sku (std::__2::string) = "sku-22"');
   assert.match(cli('print', cpp, '-f', '0', 'order.box', '--depth', '1').stdout, /\n {2}\* \(orders::Shape\) = \{_vptr\$Shape=0x[0-9a-f]+, sides=4\}\n/);
 });
+
+test('casts to C scalar types work even when the DWARF lacks them', () => {
+  const r = cli('print', `${FX}/prog.coredump`, '-f', '1', '(unsigned long long)order.total * 2 + (short)-1');
+  assert.equal(r.stdout.trim(), '(unsigned long long)order.total * 2 + (short)-1 (unsigned long long) = 9999999999');
+});
