@@ -15,13 +15,17 @@
  *   unit.version / unitType / kind / addressSize / offsetSize / offset / end / header
  *   unit.root(): Die | undefined        // the unit DIE only (cheap)
  *   unit.parseTree(): Die[]             // all DIEs of the unit in offset order (parsed once, cached)
+ *   unit.scopeDies(): Die[]             // only subprograms/inlined subroutines/namespaces/types (symbol lookup);
+ *                                       // their `parent` is the nearest such ancestor until parseTree() runs
+ *                                       // (parseTree reuses the same Die objects and fixes parents)
  *   unit.dieAt(off): Die | undefined
  *   unit.typeDie()                      // type units
  *   unit.lineProgram(): LineProgram | undefined (src/dwarf/line.ts; `lookup(addr)`, `fileEntry(n)`)
  *   unit.language / name / compDir / baseAddress / addrBase / strOffsetsBase / rnglistsBase / loclistsBase
  *   unit.diagnostics: string[]
  *
- *   die.tag, die.offset, die.unit, die.parent, die.children (lazy: parses the unit's tree)
+ *   die.tag, die.offset, die.unit, die.parent, die.children (lazy: parses the unit's tree), die.fullParent
+ *   die.has(at), die.formOf(at), die.attrNumber(at)  // allocation-free address/unsigned reads
  *   die.attr(DW_AT_x): AttrValue | undefined  (src/dwarf/form.ts: kinds addr/const/data16/flag/string/ref/
  *                                             refSig8/refSup/block/exprloc/secOffset/loclistx/rnglistx/unavailable)
  *   die.str(at) / udata(at) / sdata(at) / bigdata(at) / flag(at) / exprloc(at): Uint8Array
@@ -30,7 +34,9 @@
  *   die.ranges(): AddrRange[]                 // low_pc/high_pc or DW_AT_ranges (.debug_ranges / .debug_rnglists)
  *   die.locationListOffset(at = DW_AT_location): number | undefined
  *   die.locationList(at = DW_AT_location): LocListEntry[] | undefined   // {begin: CodeAddr, end: CodeAddr, expr: Uint8Array}
- *   readLocationList(unit, offset)            // .debug_loc (v2-4) / .debug_loclists (v5)
+ *   readLocationList(unit, offset)            // .debug_loc (v2-4), .debug_loclists (v5), .debug_loc.dwo (GNU split v4)
+ *   Ranges/lists/line sequences starting at code address 0 or a tombstone are dropped (discarded code; see
+ *   isDiscardedStart in ranges.ts). Line lookup follows llvm-symbolizer (LineProgram.lookup).
  *
  * Addresses are code-section relative (Wasm's DWARF address space). Offsets
  * are section-relative. Errors in DWARF data are `FormatError`s carrying file,

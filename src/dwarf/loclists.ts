@@ -36,8 +36,25 @@ export function readLocationList(u: Unit, offset: number): LocListEntry[] {
   const add = (b: number, e: number, expr: Uint8Array): void => {
     if (e > b && !isDiscardedStart(b, as)) out.push({ begin: codeAddr(b), end: codeAddr(e), expr });
   };
+  if (u.version < 5 && u.isDwo) {
+    // DWARF 4 split units (GNU): entries with address indexes into the skeleton's .debug_addr
+    const r = u.dwarf.sections.reader('.debug_loc.dwo', offset);
+    for (let i = 0; i < MAX_ENTRIES; i++) {
+      const at = r.pos;
+      const kind = r.u8();
+      switch (kind) {
+        case 0: return out; // DW_LLE_GNU_end_of_list_entry
+        case 1: base = u.readAddrIndex(r.ulebN()); break; // base_address_selection
+        case 2: { const b = u.readAddrIndex(r.ulebN()); const e = u.readAddrIndex(r.ulebN()); add(b, e, r.bytesView(r.u16())); break; }
+        case 3: { const b = u.readAddrIndex(r.ulebN()); const l = r.u32(); add(b, b + l, r.bytesView(r.u16())); break; }
+        case 4: { const b = r.u32(), e = r.u32(); add(base + b, base + e, r.bytesView(r.u16())); break; } // offset_pair (LLVM extension)
+        default: r.fail(`unknown split location list entry kind 0x${kind.toString(16)}`, at);
+      }
+    }
+    return r.fail('location list too long', r.pos, 'E_LIMIT');
+  }
   if (u.version < 5) {
-    const r = u.dwarf.sections.reader(u.isDwo ? '.debug_loc.dwo' : '.debug_loc', offset);
+    const r = u.dwarf.sections.reader('.debug_loc', offset);
     const max = as === 8 ? 2 ** 64 - 1 : 2 ** (as * 8) - 1;
     for (let i = 0; i < MAX_ENTRIES; i++) {
       const b = readAddress(r, as), e = readAddress(r, as);

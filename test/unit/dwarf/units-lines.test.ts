@@ -112,3 +112,31 @@ test('line sequences starting at code address 0 (discarded functions) are set as
   assert.deepEqual(lp.discarded.map((s) => [s.begin, s.end]), [[0, 0x30]]);
   assert.equal(lp.row(lp.lookup(0x15)).line, 5);
 });
+
+test('GNU split DWARF 4: skeleton → .dwo unit by DWO id, address indexes, .debug_loc.dwo entries', () => {
+  const skAb = abbrevTable([{ code: 1, tag: C.DW_TAG_compile_unit, children: false, attrs: [[C.DW_AT_GNU_dwo_id, C.DW_FORM_data8], [C.DW_AT_GNU_addr_base, C.DW_FORM_sec_offset], [C.DW_AT_low_pc, C.DW_FORM_addr]] }]).done();
+  const dwoAb = abbrevTable([
+    { code: 1, tag: C.DW_TAG_compile_unit, children: true, attrs: [[C.DW_AT_GNU_dwo_id, C.DW_FORM_data8], [C.DW_AT_name, C.DW_FORM_string]] },
+    { code: 2, tag: C.DW_TAG_subprogram, children: true, attrs: [[C.DW_AT_low_pc, C.DW_FORM_GNU_addr_index], [C.DW_AT_high_pc, C.DW_FORM_data4], [C.DW_AT_name, C.DW_FORM_string]] },
+    { code: 3, tag: C.DW_TAG_variable, children: false, attrs: [[C.DW_AT_name, C.DW_FORM_string], [C.DW_AT_location, C.DW_FORM_sec_offset]] },
+  ]).done();
+  const info = new Bytes();
+  unit(info, { version: 4 }, (b) => { b.uleb(1).u64(0x77n).u32(0).u32(0); });
+  const dwo = new Bytes();
+  unit(dwo, { version: 4 }, (b) => { b.uleb(1).u64(0x77n).cstr('split.c'); b.uleb(2).uleb(1).u32(0x20).cstr('f'); b.uleb(3).cstr('v').u32(0); b.u8(0); b.u8(0); });
+  const addr = new Bytes().u32(0x100).u32(0x200);
+  // GNU entries: start_length(index 1, len 8) expr [0x50]; start_end(idx 0, idx 1) expr [0x51]; end
+  const loc = new Bytes().u8(3).uleb(1).u32(8).u16(1).u8(0x50).u8(2).uleb(0).uleb(1).u16(1).u8(0x51).u8(0);
+  const secs = DwarfSections.fromBuffers('main', { '.debug_info': info.done(), '.debug_abbrev': skAb, '.debug_addr': addr.done() });
+  secs.split = DwarfSections.fromBuffers('split.dwo', { '.debug_info.dwo': dwo.done(), '.debug_abbrev.dwo': dwoAb, '.debug_loc.dwo': loc.done() });
+  const dw = new Dwarf(secs);
+  const skel = dw.units()[0];
+  const split = dw.splitUnitFor(skel)!;
+  assert.equal(split.name, 'split.c');
+  assert.equal(split.isDwo, true);
+  const f = split.root()!.children[0];
+  assert.deepEqual(f.ranges(), [{ begin: 0x200, end: 0x220 }]);
+  const l = f.children[0].locationList()!;
+  assert.deepEqual(l.map((e) => [e.begin, e.end, Array.from(e.expr)]), [[0x200, 0x208, [0x50]], [0x100, 0x200, [0x51]]]);
+  assert.deepEqual(dw.diagnostics, []);
+});
