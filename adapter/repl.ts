@@ -151,8 +151,8 @@ export function runRepl(ctx: SessionContext, input: string): ReplResult {
     }
   }
   if ((m = /^(?:p|print)(\/x)?\s+(.+)$/.exec(line))) {
-    const node = t.evaluate(ctx.replThread, ctx.replLevel, m[2]);
-    const shown = m[1] ? toHex(node) : node;
+    const node = t.evaluate(ctx.replThread, ctx.replLevel, m[2], { hex: !!m[1] });
+    const shown = m[1] ? toHex(node) : node; // raw Wasm values of frames without a module are plain decimals
     return { text: shown.value, node: shown };
   }
   if ((m = /^x(?:\/(\S*))?\s+(.+)$/.exec(line))) return { text: examine(ctx, m[1] ?? '', m[2].trim()) };

@@ -267,7 +267,7 @@ export class PostMortemTarget {
   }
 
   /** Evaluate an expression (C-like, see src/eval) in a frame; `$local3`, `$global0`, `$stack1` name raw Wasm state. */
-  evaluate(threadIndex: number, level: number, expr: string): ValueNode {
+  evaluate(threadIndex: number, level: number, expr: string, format: { hex?: boolean } = {}): ValueNode {
     const fi = this.frame(threadIndex, level);
     const m = this.module(fi.moduleIndex);
     if (!m) {
@@ -277,7 +277,7 @@ export class PostMortemTarget {
       throw new WasmCoreError('E_EVAL', `cannot evaluate '${expr}': the module of frame #${level} is not loaded, so only $localN, $stackN and $globalN are known`);
     }
     const sym = this.symFrame(threadIndex, level);
-    const v = this.values(threadIndex).evaluate(fi.physicalIndex, expr, sym?.die ? { frameDie: sym.die } : {});
+    const v = this.values(threadIndex).evaluate(fi.physicalIndex, expr, sym?.die ? { frameDie: sym.die } : {}, { hex: format.hex });
     return toValueNode(v, fi.instanceIndex);
   }
 

@@ -81,7 +81,7 @@ test('requests: stack paging, scopes, variables paging/filters, evaluate, REPL, 
     const lvl = all.stackFrames.indexOf(top);
     assert.match(await repl(`frame ${lvl}`), /validate_item/);
     assert.equal(await repl('p item->count'), '28');
-    assert.equal(await repl('p/x item->count'), '0x1c');
+    assert.match(await repl('p/x item->count'), /^0x0*1c$/);
     assert.match(await repl('info args'), /^item = /m);
     assert.match(await repl('info frame'), /function index \d+/);
     assert.match(await repl('info modules'), /prog\.wasm/);
