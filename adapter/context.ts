@@ -15,6 +15,8 @@ export class SessionContext {
   /** The REPL's selected frame (`frame N`). */
   replThread = 0;
   replLevel = 0;
+  /** The UI's frameId when the REPL last took its frame from the UI. */
+  replUiFrame?: number;
   private existsCache = new Map<string, boolean>();
 
   requireTarget(): PostMortemTarget {

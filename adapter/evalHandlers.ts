@@ -20,17 +20,14 @@ export function evaluate(ctx: SessionContext, raw: unknown): DebugProtocol.Evalu
     thread = f.threadIndex; level = f.level;
   }
   if (context === 'repl') {
-    // The REPL follows the frame selected in the UI unless `frame N` chose one.
-    const saved = [ctx.replThread, ctx.replLevel];
-    if (a.frameId !== undefined && !/^\s*(f|frame)\b/.test(expr)) { ctx.replThread = thread; ctx.replLevel = level; }
-    try {
-      const r = runRepl(ctx, expr);
-      if (!r.node) return { result: r.text, variablesReference: 0 };
-      const v = variableOf(r.node, ctx.store);
-      return { result: r.text, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables, memoryReference: v.memoryReference };
-    } finally {
-      if (a.frameId !== undefined && !/^\s*(f|frame)\b/.test(expr)) { ctx.replThread = saved[0]; ctx.replLevel = saved[1]; }
+    // The REPL follows the frame focused in the UI; `frame N` moves it until the UI focuses another frame.
+    if (a.frameId !== undefined && ctx.replUiFrame !== a.frameId) {
+      ctx.replThread = thread; ctx.replLevel = level; ctx.replUiFrame = a.frameId as number;
     }
+    const r = runRepl(ctx, expr);
+    if (!r.node) return { result: r.text, variablesReference: 0 };
+    const v = variableOf(r.node, ctx.store);
+    return { result: r.text, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables, memoryReference: v.memoryReference };
   }
   const node = t.evaluate(thread, level, expr);
   const v = variableOf(node, ctx.store);

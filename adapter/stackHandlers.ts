@@ -126,7 +126,6 @@ export function exceptionInfo(ctx: SessionContext, raw: unknown): DebugProtocol.
       message: trap.title,
       typeName: trap.kind,
       fullTypeName: `wasm trap: ${trap.kind}`,
-      evaluateName: top ? `${top.moduleName}!${top.functionName}` : undefined,
       stackTrace: `${trap.evidence}\n${stack}`,
     },
   };

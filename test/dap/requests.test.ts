@@ -92,6 +92,12 @@ test('requests: stack paging, scopes, variables paging/filters, evaluate, REPL, 
     assert.match(await repl('x/4dw 0x1fff8'), /^0x1fff8:\t0\t0\t\?{8}\t\?{8}$/m); // runs past the 2-page memory: unreadable, not zeros
     assert.equal(errId(await request(dc, 'evaluate', { expression: 'frame 999', context: 'repl' })), ErrorId.Evaluation);
 
+    // with the UI's frameId: `frame N` holds until the UI focuses another frame
+    const replAt = async (e: string, frameId: number): Promise<string> => body(await request(dc, 'evaluate', { expression: e, context: 'repl', frameId })).result;
+    await replAt('frame 2', all.stackFrames[0].id);
+    assert.match(await replAt('info frame', all.stackFrames[0].id), /^#2 /);
+    assert.match(await replAt('info frame', all.stackFrames[3].id), /^#3 /);
+
     const comp = body(await request(dc, 'completions', { text: 'it', column: 3, frameId: top.id })).targets;
     assert.ok(comp.some((c: any) => c.label === 'item'), JSON.stringify(comp));
     const compCmd = body(await request(dc, 'completions', { text: 'inf', column: 4 })).targets;
