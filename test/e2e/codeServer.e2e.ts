@@ -30,7 +30,7 @@ before(async () => {
   if (missing || fixtures.length === 0) return;
   server = await startCodeServer(VSIX, FIXTURES_DIR, { 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never' });
   browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
   wb = new Workbench(page);
   await wb.open(`${server.url}?folder=${encodeURIComponent(FIXTURES_DIR)}`);
   await wb.shot('e2e-workbench');
@@ -91,7 +91,7 @@ for (const f of missing ? [] : fixtures) {
       };
       const v = variableToCheck(f);
       assert.ok(v, `${f.id}: facts.json lists no plain local to check`);
-      await wb.selectFrame(at[v.frameIndex!]);
+      await wb.selectFrameByText(rows[at[v.frameIndex!]]);
       await check('variables', async () => {
         const row = await wb!.variableRow(v.expr);
         await shot('variables');

@@ -52,6 +52,10 @@ export async function startCodeServer(vsix: string | undefined, folder: string, 
     'files.simpleDialog.enable': true,
     'debug.internalConsoleOptions': 'neverOpen',
     'window.commandCenter': false,
+    'editor.stickyScroll.enabled': false,
+    'editor.minimap.enabled': false,
+    'editor.hover.delay': 200,
+    'workbench.editor.enablePreview': false,
     ...settings,
   };
   const settingsFile = join(dirs.user, 'User', 'settings.json');

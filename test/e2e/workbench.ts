@@ -148,18 +148,55 @@ export class Workbench {
    * loaded frames ("Load More Stack Frames") expanded.
    */
   async callStack(min: number, timeout = 60_000): Promise<string[]> {
-    const frameRows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
     await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= 1`,
       undefined, { timeout });
+    await this.page.waitForTimeout(700);
+    const list = this.page.locator('.debug-call-stack .monaco-list').first();
     const more = this.page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*(Show \d+ More|Load More Stack Frames|Load All Stack Frames)/ });
-    for (let i = 0; i < 20; i++) {
-      await this.page.waitForTimeout(700);
-      if ((await more.count()) === 0) break;
-      await more.first().click();
+    // The list is virtualised (only rows in view exist in the DOM): scroll
+    // through it, expanding collapsed runs, and collect rows by their index.
+    let seen = new Map<number, string>();
+    for (let round = 0, still = 0; round < 200 && still < 3; round++) {
+      if ((await more.count()) > 0) {
+        await more.first().click();
+        await this.page.waitForTimeout(600);
+        seen = new Map();
+        await list.hover();
+        await this.page.mouse.wheel(0, -100_000);
+        await this.page.waitForTimeout(400);
+        still = 0;
+        continue;
+      }
+      const rows = await this.page.evaluate(`[...document.querySelectorAll('.debug-call-stack .monaco-list-row')]
+        .map((r) => [Number(r.getAttribute('data-index')), r.querySelector('.stack-frame') ? r.querySelector('.stack-frame').innerText : null])`) as Array<[number, string | null]>;
+      const before = seen.size;
+      for (const [i, t] of rows) if (t !== null) seen.set(i, t.replace(/\s+/g, ' ').trim());
+      still = seen.size === before ? still + 1 : 0;
+      await list.hover();
+      await this.page.mouse.wheel(0, 150);
+      await this.page.waitForTimeout(150);
     }
-    const texts = (await frameRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await this.page.mouse.wheel(0, -100_000);
+    const texts = [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([, t]) => t);
     if (texts.length < min) throw new Error(`Call Stack shows ${texts.length} frames, expected at least ${min}:\n  ${texts.join('\n  ')}`);
     return texts;
+  }
+
+  /** Clicks the frame row whose text is `text` (as returned by callStack), scrolling the list to it. */
+  async selectFrameByText(text: string): Promise<void> {
+    const list = this.page.locator('.debug-call-stack .monaco-list').first();
+    await list.hover();
+    await this.page.mouse.wheel(0, -100_000);
+    for (let i = 0; i < 100; i++) {
+      const rows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
+      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const at = texts.indexOf(text);
+      if (at >= 0) { await rows.nth(at).click(); return; }
+      await list.hover();
+      await this.page.mouse.wheel(0, 100);
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`no Call Stack row '${text}'`);
   }
 
   async selectFrame(index: number): Promise<void> {
@@ -175,7 +212,15 @@ export class Workbench {
 
   /** Waits for a Variables row `name: value...`; returns its text. */
   async variableRow(name: string, timeout = 30_000): Promise<string> {
-    const row = this.page.locator('.debug-variables .monaco-list-row', { has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) }).first();
+    // Expand the source-level scopes VS Code left collapsed (all but the first).
+    await this.page.locator('.debug-variables .monaco-list-row').first().waitFor({ state: 'visible', timeout });
+    await this.page.waitForTimeout(500);
+    const collapsed = this.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: /^\s*(Locals|Arguments|Parameters|Local|Statics?)\b/ });
+    for (let i = 0; i < 5 && (await collapsed.count()) > 0; i++) {
+      await collapsed.first().click();
+      await this.page.waitForTimeout(400);
+    }
+    const row = this.page.locator('.debug-variables .monaco-list-row', { hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*[=:]`) }).first();
     await row.waitFor({ state: 'visible', timeout });
     return (await row.innerText()).replace(/\s+/g, ' ').trim();
   }
@@ -195,13 +240,42 @@ export class Workbench {
     return (await row.innerText()).replace(/\s+/g, ' ').trim();
   }
 
-  /** Hovers the first occurrence of `word` in the active editor and returns the debug hover's text. */
+  /** Hovers the occurrence of `word` nearest the middle of the active editor and returns the debug hover's text. */
   async hover(word: string): Promise<string> {
-    const token = this.page.locator('.monaco-editor .view-line span span', { hasText: new RegExp(`^${escapeRe(word)}$`) }).first();
-    await token.waitFor({ state: 'visible', timeout: 15_000 });
-    await token.hover();
-    const widget = this.page.locator('.debug-hover-widget, .monaco-hover-content').first();
+    const editor = await this.page.locator('.part.editor .monaco-editor .view-lines').first().boundingBox();
+    if (!editor) throw new Error('no editor on screen');
+    // Identifiers share spans with spaces and punctuation: find whole-word
+    // occurrences in the rendered lines' text and measure them with a Range.
+    const spots = await this.page.evaluate(`(() => {
+      const out = [];
+      const re = new RegExp('(^|[^A-Za-z0-9_$])(' + ${JSON.stringify(escapeRe(word))} + ')(?![A-Za-z0-9_$])', 'g');
+      for (const line of document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')) {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n.textContent.replace(/\u00a0/g, ' ');
+          for (const m of text.matchAll(re)) {
+            const r = document.createRange();
+            const start = m.index + m[1].length;
+            r.setStart(n, start); r.setEnd(n, start + m[2].length);
+            const b = r.getBoundingClientRect();
+            out.push({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+          }
+        }
+      }
+      return out;
+    })()`) as Array<{ x: number; y: number }>;
+    const mid = editor.y + editor.height / 2;
+    let best: { x: number; y: number } | undefined;
+    for (const c of spots) {
+      if (c.y < editor.y + 20 || c.y > editor.y + editor.height - 10) continue;
+      if (!best || Math.abs(c.y - mid) < Math.abs(best.y - mid)) best = c;
+    }
+    if (!best) throw new Error(`'${word}' is not visible in the editor`);
+    await this.page.mouse.move(best.x - 30, best.y);
+    await this.page.mouse.move(best.x, best.y, { steps: 5 });
+    const widget = this.page.locator('.debug-hover-widget').first();
     await widget.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.waitForTimeout(300);
     return (await widget.innerText()).replace(/\s+/g, ' ').trim();
   }
 
