@@ -22,13 +22,15 @@ const STD_SUBS: Record<string, string> = {
   a: 'std::allocator', b: 'std::basic_string', s: 'std::string', i: 'std::istream', o: 'std::ostream', d: 'std::iostream',
 };
 
-interface Name { quals?: string; text: string; /** last unqualified component (for ctor/dtor names) */ last: string; isTemplate: boolean }
+interface Name { ctorDtor?: boolean; quals?: string; text: string; /** last unqualified component (for ctor/dtor names) */ last: string; isTemplate: boolean }
 
 class Itanium {
   pos = 0;
   depth = 0;
   subs: string[] = [];
   tparams: string[] = [];
+  /** Set when the last unqualified name read was a constructor or destructor (no return type in templates). */
+  ctorDtor = false;
   constructor(readonly s: string) {}
   peek(o = 0): string { return this.s[this.pos + o] ?? ''; }
   eat(c: string): boolean { if (this.s.startsWith(c, this.pos)) { this.pos += c.length; return true; } return false; }
@@ -57,8 +59,8 @@ class Itanium {
   encoding(): string {
     const name = this.name();
     if (this.pos >= this.s.length || this.peek() === 'E' || this.peek() === '.') return name.text;
-    // template functions encode the return type first
-    if (name.isTemplate && !/^~|::~/.test(name.last)) this.type();
+    // template functions encode the return type first (not constructors/destructors)
+    if (name.isTemplate && !name.ctorDtor) this.type();
     const params = this.bareFunctionType();
     return `${name.text}(${params})${name.quals ?? ''}`;
   }
@@ -92,7 +94,7 @@ class Itanium {
     let quals = '';
     while ('rVK'.includes(this.peek()) && this.peek() !== '') quals += this.s[this.pos++];
     if (this.eat('R') || this.eat('O')) { /* ref-qualifier */ }
-    let text = '', last = '', isTemplate = false;
+    let text = '', last = '', isTemplate = false, lastCtor = false;
     while (!this.eat('E')) {
       if (this.pos >= this.s.length) this.fail();
       const c = this.peek();
@@ -103,18 +105,19 @@ class Itanium {
       if (c === 'I') {
         if (text === '') this.fail();
         text += this.templateArgs(); isTemplate = true;
-        this.subs.push(text);
+        if (this.peek() !== 'E') this.subs.push(text);
         continue;
       }
       if (c === 'T') { text = this.templateParam(); last = text; this.subs.push(text); continue; }
       if (c === 'D' && (this.peek(1) === 't' || this.peek(1) === 'T')) this.fail();
       if (c === 'M') { this.pos++; continue; }
       const u = this.unqualified(last);
+      lastCtor = this.ctorDtor;
       text = text ? `${text}::${u}` : u;
       last = u; isTemplate = false;
       if (this.peek() !== 'E') this.subs.push(text);
     }
-    return { text, last, isTemplate, quals: quals.includes('K') ? ' const' : '' };
+    return { text, last, isTemplate, quals: quals.includes('K') ? ' const' : '', ctorDtor: lastCtor };
   }
 
   local(): Name {
@@ -129,10 +132,18 @@ class Itanium {
   discriminator(): void { if (this.eat('_')) { if (this.eat('_')) { this.number(); this.eat('_'); } else this.number(); } }
 
   unqualified(prevLast: string): string {
+    this.ctorDtor = false;
+    const u = this.unqualifiedBase(prevLast);
+    let tags = '';
+    while (this.peek() === 'B') { this.pos++; tags += `[abi:${this.sourceName()}]`; }
+    return u + tags;
+  }
+
+  private unqualifiedBase(prevLast: string): string {
     const c = this.peek();
     if (c >= '0' && c <= '9') return this.sourceName();
-    if (c === 'C' && '12345I'.includes(this.peek(1))) { this.pos += 2; if (this.s[this.pos - 1] === 'I') { this.pos++; this.type(); } return baseName(prevLast); }
-    if (c === 'D' && '0125'.includes(this.peek(1))) { this.pos += 2; return `~${baseName(prevLast)}`; }
+    if (c === 'C' && '12345I'.includes(this.peek(1))) { this.ctorDtor = true; this.pos += 2; if (this.s[this.pos - 1] === 'I') { this.pos++; this.type(); } return baseName(prevLast); }
+    if (c === 'D' && '0125'.includes(this.peek(1))) { this.ctorDtor = true; this.pos += 2; return `~${baseName(prevLast)}`; }
     if (c === 'U' && this.peek(1) === 't') { this.pos += 2; const n = this.peek() === '_' ? 1 : this.number() + 2; this.eat('_'); return `{unnamed type#${n}}`; }
     if (c === 'U' && this.peek(1) === 'l') {
       this.pos += 2;
@@ -143,7 +154,6 @@ class Itanium {
       return `{lambda(${ps})#${n}}`;
     }
     if (c === 'L') { this.pos++; const n = this.sourceName(); this.discriminator(); return n; }
-    if (c === 'B') this.fail();
     return this.operatorName();
   }
   sourceName(): string {
@@ -223,7 +233,7 @@ class Itanium {
         case 'D': {
           const d = this.peek(1);
           if (d in BUILTIN_D) { this.pos += 2; return BUILTIN_D[d]; }
-          if (d === 'p') { this.pos += 2; return this.type() + '...'; }
+          if (d === 'p') { this.pos += 2; return this.type(); } // pack expansion: shown as its pattern
           if (d === 'x') { this.pos += 2; return this.type(); } // noexcept etc. approximated
           return this.fail();
         }
