@@ -108,3 +108,35 @@ test('protocol fuzz: thousands of bad requests get error responses and the serve
     server.proc.kill();
   }
 });
+
+test('mutated core dumps: the target fails with typed errors or works, never crashes', async (t) => {
+  const fs = await import('node:fs');
+  const { PostMortemTarget } = await import('../../src/target/target');
+  const { isWasmCoreError } = await import('../../src/util/errors');
+  const dir = 'test/fixtures/c-clang19-O0-dwarf4';
+  if (!fs.existsSync(`${dir}/prog.coredump`)) { t.skip('fixtures not built'); return; }
+  const dump = new Uint8Array(fs.readFileSync(`${dir}/prog.coredump`));
+  const wasm = new Uint8Array(fs.readFileSync(`${dir}/prog.wasm`));
+  const r = rng(Number(process.env.FUZZ_SEED ?? 777));
+  let opened = 0;
+  for (let i = 0; i < 400; i++) {
+    const d = dump.slice();
+    const n = 1 + Math.floor(r() * 4);
+    for (let k = 0; k < n; k++) d[Math.floor(r() * d.length)] = Math.floor(r() * 256);
+    try {
+      const tg = PostMortemTarget.fromBytes({ coreDump: { bytes: d, file: 'm.coredump' }, modules: [{ bytes: wasm, file: 'prog.wasm' }] });
+      opened++;
+      for (const th of tg.threads()) {
+        tg.trap(th.index);
+        for (const f of tg.framePage(th.index, 0, 3).frames) {
+          for (const s of tg.scopes(th.index, f.level)) for (const v of s.variables().slice(0, 5)) void v.children?.(0, 3);
+          if (f.moduleOffset !== undefined && f.moduleIndex !== undefined) tg.disassemble(f.moduleIndex, f.moduleOffset, -2, 4);
+        }
+      }
+      tg.readMemory({ instance: 0, memory: 0, address: Math.floor(r() * 2 ** 20) }, 64);
+    } catch (e) {
+      assert.ok(isWasmCoreError(e), `mutation ${i}: untyped ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+  t.diagnostic(`${opened}/400 mutated dumps opened`);
+});
