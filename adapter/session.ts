@@ -8,7 +8,7 @@
 import { DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { SessionContext, argObject } from './context';
-import { DapError, ErrorId, ErrorIdValue } from './errorIds';
+import { DapError, ErrorId } from './errorIds';
 import { parseLaunchArgs } from './launchArgs';
 import { asDapError, loadTarget } from './load';
 import * as stack from './stackHandlers';
@@ -200,6 +200,4 @@ export class WasmCoreDumpSession extends DebugSession {
       this.sendEvent(e);
     }
   }
-
-  static errorId(e: DapError): ErrorIdValue { return e.id; }
 }
