@@ -84,6 +84,11 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
       debugSections: debug.map((d) => d?.sections),
       debugOrigins: debug.map((d) => d?.origin),
     });
+    for (const n of target.normalisation.modules) {
+      if (n.frames > 0 && n.normalised < n.frames) {
+        warnings.push(`module ${n.moduleIndex} ('${dump.modules[n.moduleIndex] ?? n.moduleIndex}'): ${n.frames - n.normalised} of ${n.frames} frames could not be placed on an instruction (${n.reason}); is it the module the dump was taken from?`);
+      }
+    }
     return { target, warnings: [...warnings, ...dump.warnings] };
   } catch (e) {
     throw asDapError(e, 'Check that "program" is the .wasm the core dump was taken from.');
