@@ -245,52 +245,71 @@ function uleb(r: ByteReader): number {
   return r.ulebN();
 }
 
+/** The line-number state machine and its row arrays (a class: plain fields keep the hot loop monomorphic). */
+class LineState {
+  cap: number;
+  n = 0;
+  A: Float64Array; F: Uint32Array; L: Uint32Array; Co: Uint32Array; Fl: Uint8Array;
+  address = 0; file = 1; line = 1; column = 0; isStmt: boolean; prologueEnd = false;
+  seqStart = 0;
+  readonly seqs: LineSequence[] = [];
+  readonly discarded: LineSequence[] = [];
+
+  constructor(cap: number, readonly defaultIsStmt: boolean, readonly addressSize: number) {
+    this.cap = cap;
+    this.A = new Float64Array(cap); this.F = new Uint32Array(cap); this.L = new Uint32Array(cap); this.Co = new Uint32Array(cap); this.Fl = new Uint8Array(cap);
+    this.isStmt = defaultIsStmt;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const a = new Float64Array(cap); a.set(this.A); this.A = a;
+    const f = new Uint32Array(cap); f.set(this.F); this.F = f;
+    const l = new Uint32Array(cap); l.set(this.L); this.L = l;
+    const c = new Uint32Array(cap); c.set(this.Co); this.Co = c;
+    const g = new Uint8Array(cap); g.set(this.Fl); this.Fl = g;
+    this.cap = cap;
+  }
+
+  emit(r: ByteReader, end: boolean): void {
+    const n = this.n;
+    if (n >= MAX_ROWS) r.fail(`more than ${MAX_ROWS} line rows`, r.pos, 'E_LIMIT');
+    if (n === this.cap) this.grow();
+    this.A[n] = this.address; this.F[n] = this.file; this.L[n] = this.line < 0 ? 0 : this.line; this.Co[n] = this.column;
+    this.Fl[n] = (this.isStmt ? 1 : 0) | (end ? 2 : 0) | (this.prologueEnd ? 4 : 0);
+    this.n = n + 1;
+    this.prologueEnd = false;
+    if (end) {
+      const begin = this.A[this.seqStart];
+      // empty sequences are dropped; sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are set aside
+      if (this.address > begin) (isDiscardedStart(begin, this.addressSize) ? this.discarded : this.seqs).push({ begin, end: this.address, firstRow: this.seqStart, lastRow: this.n });
+      this.seqStart = this.n;
+      this.address = 0; this.file = 1; this.line = 1; this.column = 0; this.isStmt = this.defaultIsStmt;
+    }
+  }
+}
+
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
   // rows take at least one byte of program each (usually two or more): size the arrays from the program length
-  let cap = Math.max(64, (r.end - r.pos) >> 1), n = 0;
-  let A = new Float64Array(cap), F = new Uint32Array(cap), L = new Uint32Array(cap), Co = new Uint32Array(cap), Fl = new Uint8Array(cap);
-  const grow = (): void => {
-    cap *= 2;
-    const a = new Float64Array(cap); a.set(A); A = a;
-    const f = new Uint32Array(cap); f.set(F); F = f;
-    const l = new Uint32Array(cap); l.set(L); L = l;
-    const c = new Uint32Array(cap); c.set(Co); Co = c;
-    const g = new Uint8Array(cap); g.set(Fl); Fl = g;
-  };
-  let address = 0, file = 1, line = 1, column = 0, isStmt = p.defaultIsStmt, prologueEnd = false;
-  let seqStart = 0;
-  const seqs: LineSequence[] = [];
-  const reset = (): void => { address = 0; file = 1; line = 1; column = 0; isStmt = p.defaultIsStmt; prologueEnd = false; };
-  const emit = (end: boolean): void => {
-    if (n >= MAX_ROWS) r.fail(`more than ${MAX_ROWS} line rows`, r.pos, 'E_LIMIT');
-    if (n === cap) grow();
-    A[n] = address; F[n] = file; L[n] = line; Co[n] = column; Fl[n] = (isStmt ? 1 : 0) | (end ? 2 : 0) | (prologueEnd ? 4 : 0);
-    n++;
-    if (end) {
-      const begin = A[seqStart];
-      // empty sequences and sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are dropped
-      if (address > begin) (isDiscardedStart(begin, p.addressSize) ? lp.discarded : seqs).push({ begin, end: address, firstRow: seqStart, lastRow: n });
-      seqStart = n;
-      reset();
-    }
-    prologueEnd = false;
-  };
-  const lr = p.lineRange || 1;
-  while (!r.atEnd) {
-    const op = r.u8();
-    if (op >= p.opcodeBase) {
-      const adj = op - p.opcodeBase;
-      address += Math.floor(adj / lr) * p.minInst;
-      line += p.lineBase + (adj % lr);
-      emit(false);
+  const st = new LineState(Math.max(64, (r.end - r.pos) >> 1), p.defaultIsStmt, p.addressSize);
+  const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
+  const constAddPc = Math.floor((255 - opBase) / lr) * minInst;
+  const bytes = r.bytes;
+  while (r.pos < r.end) {
+    const op = bytes[r.pos++];
+    if (op >= opBase) {
+      const adj = op - opBase;
+      st.address += Math.floor(adj / lr) * minInst;
+      st.line += lineBase + (adj % lr);
+      st.emit(r, false);
     } else if (op === 0) {
       const len = uleb(r);
       const at = r.pos;
       if (len === 0 || len > r.remaining) r.fail(`bad extended opcode length ${len}`, at);
       const sub = r.u8();
       switch (sub) {
-        case C.DW_LNE_end_sequence: emit(true); break;
-        case C.DW_LNE_set_address: address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
+        case C.DW_LNE_end_sequence: st.emit(r, true); break;
+        case C.DW_LNE_set_address: st.address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
         case C.DW_LNE_define_file: {
           const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
           lp.files.push({ name, dirIndex, path: filePath(p.version, lp.dirs, dirIndex, name, p.compDir) });
@@ -301,26 +320,26 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
       r.pos = at + len;
     } else {
       switch (op) {
-        case C.DW_LNS_copy: emit(false); break;
-        case C.DW_LNS_advance_pc: address += uleb(r) * p.minInst; break;
-        case C.DW_LNS_advance_line: line += sleb(r); break;
-        case C.DW_LNS_set_file: file = uleb(r); break;
-        case C.DW_LNS_set_column: column = uleb(r); break;
-        case C.DW_LNS_negate_stmt: isStmt = !isStmt; break;
+        case C.DW_LNS_copy: st.emit(r, false); break;
+        case C.DW_LNS_advance_pc: st.address += uleb(r) * minInst; break;
+        case C.DW_LNS_advance_line: st.line += sleb(r); break;
+        case C.DW_LNS_set_file: st.file = uleb(r); break;
+        case C.DW_LNS_set_column: st.column = uleb(r); break;
+        case C.DW_LNS_negate_stmt: st.isStmt = !st.isStmt; break;
         case C.DW_LNS_set_basic_block: break;
-        case C.DW_LNS_const_add_pc: address += Math.floor((255 - p.opcodeBase) / lr) * p.minInst; break;
-        case C.DW_LNS_fixed_advance_pc: address += r.u16(); break;
-        case C.DW_LNS_set_prologue_end: prologueEnd = true; break;
+        case C.DW_LNS_const_add_pc: st.address += constAddPc; break;
+        case C.DW_LNS_fixed_advance_pc: st.address += r.u16(); break;
+        case C.DW_LNS_set_prologue_end: st.prologueEnd = true; break;
         case C.DW_LNS_set_epilogue_begin: break;
         case C.DW_LNS_set_isa: r.ulebN(); break;
         default: for (let i = 0; i < (p.stdLens[op] ?? 0); i++) r.ulebN(); break;
       }
-      if (line < 0) line = 0;
     }
   }
-  const fit = n < cap >> 1; // trim large over-allocations, keep views otherwise
-  lp.addr = fit ? A.slice(0, n) : A.subarray(0, n); lp.file = fit ? F.slice(0, n) : F.subarray(0, n);
-  lp.line = fit ? L.slice(0, n) : L.subarray(0, n); lp.column = fit ? Co.slice(0, n) : Co.subarray(0, n); lp.flags = fit ? Fl.slice(0, n) : Fl.subarray(0, n);
-  seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
-  lp.sequences = seqs;
+  const n = st.n, fit = n < st.cap >> 1; // trim large over-allocations, keep views otherwise
+  const cut = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T => (fit ? a.slice(0, n) : a.subarray(0, n)) as T;
+  lp.addr = cut(st.A); lp.file = cut(st.F); lp.line = cut(st.L); lp.column = cut(st.Co); lp.flags = cut(st.Fl);
+  lp.discarded = st.discarded;
+  st.seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
+  lp.sequences = st.seqs;
 }
