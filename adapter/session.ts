@@ -196,7 +196,7 @@ export class WasmCoreDumpSession extends DebugSession {
       const e = new StoppedEvent('exception', th.index + 1, th.index === 0 ? trap.title : t.trap(th.index).title) as DebugProtocol.StoppedEvent;
       e.body.description = th.index === 0 ? trap.description : t.trap(th.index).description;
       e.body.allThreadsStopped = true;
-      if (th.index === 0) e.body.preserveFocusHint = false;
+      e.body.preserveFocusHint = th.index !== 0; // the UI focuses the first thread (the one that trapped)
       this.sendEvent(e);
     }
   }
