@@ -44,7 +44,7 @@ after(async () => {
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Row indices of the expected frames as an ordered subsequence of the Call Stack rows. */
-function matchFrames(rows: string[], f: Facts): number[] {
+function matchFrames(rows: string[], f: Facts): number[] { // indices into rows
   const found: number[] = [];
   let r = 0;
   for (const fr of f.frames) {
@@ -80,7 +80,8 @@ for (const f of missing ? [] : fixtures) {
       assert.equal(moduleDialog.value, module, 'the module dialog is pre-filled from the core dump');
       await wb.acceptFile(module);
 
-      const rows = await wb.callStack(f.frames.length);
+      const stack = await wb.callStack(f.frames.length);
+      const rows = stack.map((r) => r.text);
       await shot('callstack');
       const at = matchFrames(rows, f);
 
@@ -91,7 +92,7 @@ for (const f of missing ? [] : fixtures) {
       };
       const v = variableToCheck(f);
       assert.ok(v, `${f.id}: facts.json lists no plain local to check`);
-      await wb.selectFrameByText(rows[at[v.frameIndex!]]);
+      await wb.selectFrameAt(stack[at[v.frameIndex!]].index);
       await check('variables', async () => {
         const row = await wb!.variableRow(v.expr);
         await shot('variables');

@@ -147,7 +147,7 @@ export class Workbench {
    * least `min` are shown, with collapsed runs ("Show N More…") and lazily
    * loaded frames ("Load More Stack Frames") expanded.
    */
-  async callStack(min: number, timeout = 60_000): Promise<string[]> {
+  async callStack(min: number, timeout = 60_000): Promise<Array<{ index: number; text: string }>> {
     await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= 1`,
       undefined, { timeout });
     await this.page.waitForTimeout(700);
@@ -177,26 +177,19 @@ export class Workbench {
       await this.page.waitForTimeout(150);
     }
     await this.page.mouse.wheel(0, -100_000);
-    const texts = [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([, t]) => t);
-    if (texts.length < min) throw new Error(`Call Stack shows ${texts.length} frames, expected at least ${min}:\n  ${texts.join('\n  ')}`);
-    return texts;
+    const rows = [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([index, text]) => ({ index, text }));
+    if (rows.length < min) throw new Error(`Call Stack shows ${rows.length} frames, expected at least ${min}:\n  ${rows.map((r) => r.text).join('\n  ')}`);
+    return rows;
   }
 
-  /** Clicks the frame row whose text is `text` (as returned by callStack), scrolling the list to it. */
-  async selectFrameByText(text: string): Promise<void> {
-    const list = this.page.locator('.debug-call-stack .monaco-list').first();
-    await list.hover();
-    await this.page.mouse.wheel(0, -100_000);
-    for (let i = 0; i < 100; i++) {
-      const rows = this.page.locator('.debug-call-stack .monaco-list-row .stack-frame');
-      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      const at = texts.indexOf(text);
-      if (at >= 0) { await rows.nth(at).click(); return; }
-      await list.hover();
-      await this.page.mouse.wheel(0, 100);
-      await this.page.waitForTimeout(150);
-    }
-    throw new Error(`no Call Stack row '${text}'`);
+  /** Selects the Call Stack row at list index `index` (as returned by callStack) with the keyboard. */
+  async selectFrameAt(index: number): Promise<void> {
+    // Focus the list by clicking its first visible row (the top of its viewport), then walk.
+    await this.page.locator('.debug-call-stack .monaco-list').first().click({ position: { x: 60, y: 8 } });
+    await this.page.keyboard.press('Home');
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
+    await this.page.waitForTimeout(500);
   }
 
   async selectFrame(index: number): Promise<void> {
