@@ -38,7 +38,7 @@ function pickAddresses(file: string, n = 50): number[] {
   return out;
 }
 
-interface Ours { firstMs: number; allMs: number; totalMs: number; readMs: number; maxRss: number; frames: number; withLine: number; units: number; unitsParsed: number; fileBytes: number }
+interface Ours { cpuMs: number; firstMs: number; allMs: number; totalMs: number; readMs: number; maxRss: number; frames: number; withLine: number; units: number; unitsParsed: number; fileBytes: number }
 
 function runOurs(file: string, addrs: number[]): Ours {
   const r = spawnSync(process.execPath, [join(__dirname, 'gen', 'symbolize-worker.js'), file, addrs.map((a) => a.toString(16)).join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -46,17 +46,17 @@ function runOurs(file: string, addrs: number[]): Ours {
   return JSON.parse(r.stdout) as Ours;
 }
 
-function runLlvm(bin: string, file: string, addrs: number[]): { ms: number; maxRss?: number } | undefined {
+function runLlvm(bin: string, file: string, addrs: number[]): { ms: number; maxRss?: number; cpuMs?: number } | undefined {
   const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
   const hasTime = existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
   const r = hasTime
-    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M', bin, '--obj=' + file], { input, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS %M CPU %U %S', bin, '--obj=' + file], { input, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(bin, ['--obj=' + file], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) return undefined;
-  const m = /MAXRSS (\d+)/.exec(r.stderr ?? '');
-  return { ms, maxRss: m ? Number(m[1]) * 1024 : undefined };
+  const m = /MAXRSS (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, maxRss: m ? Number(m[1]) * 1024 : undefined, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : undefined };
 }
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
@@ -65,13 +65,13 @@ function report(label: string, file: string, addrs: number[]): void {
   const size = statSync(file).size;
   const ours = runOurs(file, addrs);
   console.log(`   ${label}: ${file.replace(ROOT + '/', '')} (${mb(size)}), ${addrs.length} addresses, ${ours.units} units (${ours.unitsParsed} parsed)`);
-  console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms; peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file); ${ours.frames} frames, ${ours.withLine} with lines`);
+  console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms (CPU ${ours.cpuMs.toFixed(0)} ms, without node startup); peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file); ${ours.frames} frames, ${ours.withLine} with lines`);
   const bin = llvmBin();
   if (!bin) { console.log('     llvm-symbolizer not installed: no comparison'); return; }
   const l = runLlvm(bin, file, addrs);
   if (!l) { console.log(`     ${bin} failed on this module`); return; }
-  console.log(`     ${bin}: ${l.ms.toFixed(0)} ms (process, whole run)${l.maxRss ? `; peak RSS ${mb(l.maxRss)}` : ''}`);
-  console.log(`     ratio llvm/ours (total time): ${(l.ms / ours.totalMs).toFixed(2)}x${l.maxRss ? `; memory ours/llvm ${(ours.maxRss / l.maxRss).toFixed(2)}x` : ''}`);
+  console.log(`     ${bin}: ${l.ms.toFixed(0)} ms (process, whole run${l.cpuMs !== undefined ? `, CPU ${l.cpuMs.toFixed(0)} ms` : ''})${l.maxRss ? `; peak RSS ${mb(l.maxRss)}` : ''}`);
+  console.log(`     ratio llvm/ours: wall ${(l.ms / ours.totalMs).toFixed(2)}x${l.cpuMs ? `, CPU ${(l.cpuMs / ours.cpuMs).toFixed(2)}x` : ''} (>1 = we are faster)${l.maxRss ? `; memory ours/llvm ${(ours.maxRss / l.maxRss).toFixed(2)}x` : ''}`);
 }
 
 export async function bench(): Promise<void> {
