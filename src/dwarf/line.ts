@@ -124,6 +124,15 @@ function filePath(version: number, dirs: string[], dirIndex: number, name: strin
   return appendPath(withCompDir ? compDir : '', includeDir, name);
 }
 
+/** A file table entry; the full path is built on first use (file tables can be long). */
+class FileEntry implements LineFile {
+  private _path?: string;
+  md5?: Uint8Array;
+  source?: string;
+  constructor(readonly name: string, readonly dirIndex: number, private readonly version: number, private readonly dirs: string[], private readonly compDir: string) {}
+  get path(): string { return (this._path ??= filePath(this.version, this.dirs, this.dirIndex, this.name, this.compDir)); }
+}
+
 /** Parse the line program at a section-relative `.debug_line` offset. `unit` supplies comp_dir, address size and string bases. */
 export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Unit): LineProgram {
   const r = secs.reader('.debug_line', offset);
@@ -166,7 +175,10 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
       const e = readEntry(pr, fileFmt, ctx);
       const dirIndex = e.dir ?? 0;
       const name = e.path ?? '';
-      lp.files.push({ name, dirIndex, path: filePath(5, lp.dirs, dirIndex, name, compDir), md5: e.md5, source: e.source });
+      const f = new FileEntry(name, dirIndex, 5, lp.dirs, compDir);
+      if (e.md5) f.md5 = e.md5;
+      if (e.source !== undefined) f.source = e.source;
+      lp.files.push(f);
     }
   } else {
     lp.dirs.push(compDir);
@@ -175,7 +187,7 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
       const name = cstr(pr);
       if (name === '') break;
       const dirIndex = pr.ulebN(); pr.ulebN(); pr.ulebN();
-      lp.files.push({ name, dirIndex, path: filePath(version, lp.dirs, dirIndex, name, compDir) });
+      lp.files.push(new FileEntry(name, dirIndex, version, lp.dirs, compDir));
     }
   }
   pr.seek(progStart);
@@ -290,8 +302,8 @@ class LineState {
 }
 
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
-  // rows take at least one byte of program each (usually two or more): size the arrays from the program length
-  const st = new LineState(Math.max(64, (r.end - r.pos) >> 1), p.defaultIsStmt, p.addressSize);
+  // rows take at least one byte of program each (typically 3-4): size the arrays from the program length
+  const st = new LineState(Math.max(64, (r.end - r.pos) >> 2), p.defaultIsStmt, p.addressSize);
   const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
   const constAddPc = Math.floor((255 - opBase) / lr) * minInst;
   const bytes = r.bytes;
@@ -312,7 +324,7 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
         case C.DW_LNE_set_address: st.address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
         case C.DW_LNE_define_file: {
           const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
-          lp.files.push({ name, dirIndex, path: filePath(p.version, lp.dirs, dirIndex, name, p.compDir) });
+          lp.files.push(new FileEntry(name, dirIndex, p.version, lp.dirs, p.compDir));
           break;
         }
         default: break; // set_discriminator and vendor opcodes: skipped by length
