@@ -14,6 +14,10 @@ export interface Abbrev {
   tag: number;
   hasChildren: boolean;
   attrs: AttrSpec[];
+  /** @internal skip plan cached for one unit format (see Unit.skipAttrs) */
+  _plan?: Int32Array;
+  /** @internal the unit format `_plan` was built for */
+  _planKey?: number;
 }
 
 const MAX_ATTRS = 1000;

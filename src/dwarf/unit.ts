@@ -138,18 +138,34 @@ export class Unit implements FormContext {
     return r;
   }
 
-  /** Skip a DIE's attribute values (fixed-size abbreviations in one step). */
+  /**
+   * Skip a DIE's attribute values. Each abbreviation gets a plan for this
+   * unit's format: runs of fixed-size forms collapse into one byte count
+   * (>= 0), variable-size forms stay as -form; an all-fixed DIE is one skip.
+   */
   private skipAttrs(r: ByteReader, ab: Abbrev): void {
-    let n = this.fixedSizes.get(ab);
-    if (n === undefined) {
-      n = 0;
-      for (const s of ab.attrs) { const k = fixedFormSize(s.form, this); if (k < 0) { n = -1; break; } n += k; }
-      this.fixedSizes.set(ab, n);
+    const key = this.version * 10000 + this.addressSize * 100 + this.offsetSize;
+    let plan = ab._plan;
+    if (plan === undefined || ab._planKey !== key) {
+      const out: number[] = [];
+      let run = 0;
+      for (const s of ab.attrs) {
+        const k = fixedFormSize(s.form, this);
+        if (k >= 0) run += k;
+        else { if (run) out.push(run); run = 0; out.push(-s.form); }
+      }
+      if (run || out.length === 0) out.push(run);
+      plan = ab._plan = Int32Array.from(out);
+      ab._planKey = key;
     }
-    if (n >= 0) r.skip(n);
-    else for (const s of ab.attrs) skipForm(r, s.form, this);
+    for (let i = 0; i < plan.length; i++) {
+      const x = plan[i];
+      if (x >= 0) {
+        if (r.pos + x > r.end) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
+        r.pos += x;
+      } else skipForm(r, -x, this);
+    }
   }
-  private readonly fixedSizes = new Map<Abbrev, number>();
 
   /** Read a DIE header at r. null for a 0 (end of children). */
   private readDieAt(r: ByteReader): Die | null {
@@ -234,7 +250,9 @@ export class Unit implements FormContext {
       const stack: Die[] = [root];
       while (stack.length > 0 && !r.atEnd) {
         const at = r.pos;
-        const code = r.ulebN();
+        const b0 = r.bytes[at];
+        let code: number;
+        if (b0 < 0x80) { code = b0; r.pos = at + 1; } else code = r.ulebN();
         if (code === 0) { stack.pop(); continue; }
         const ab = abbrevs.get(code);
         if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
