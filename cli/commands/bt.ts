@@ -4,6 +4,7 @@
  * source, file:line:column, `[inlined]` markers.
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
 import { WasmModule } from '../../src/wasm/module';
 import { readCoreDump } from '../../src/coredump/reader';
@@ -51,7 +52,7 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
+export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
 
 /** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
 export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[] } = {}): BacktraceResult {
@@ -84,7 +85,7 @@ export function loadBacktrace(corePath: string, opts: { modules?: string[]; debu
   const norm = normaliseFrames(core, mods);
   for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
   const threads = buildBacktrace(core, mods, syms);
-  return { threads, notes, errors, debug, symbolizers: syms };
+  return { threads, notes, errors, debug, symbolizers: syms, moduleNames: resolved.map((r) => r.name) };
 }
 
 function frameJson(f: BtFrame, map: SourcePathMap): unknown {
@@ -121,7 +122,8 @@ export async function run(argv: string[]): Promise<number> {
     const full = a.full ? openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs }) : undefined;
     for (const f of t.frames) {
       const v = full ? frameSummary(full, i, f) : undefined;
-      console.log(formatFrameHeader(f, { map, args: v?.args }));
+      const module = bt.moduleNames.length > 1 && f.moduleIndex !== undefined ? basename(bt.moduleNames[f.moduleIndex] ?? `module ${f.moduleIndex}`) : undefined;
+      console.log(formatFrameHeader(f, { map, args: v?.args, module }));
       if (v) for (const l of v.locals) console.log(l);
     }
   });

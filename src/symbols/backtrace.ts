@@ -60,12 +60,14 @@ export function buildBacktrace(core: CoreDumpModel, modules: Map<number, WasmMod
 
 /**
  * gdb-style frame header: `#0  0x000123 in crash_now () at prog.c:32:9`.
- * `args` (from the variables layer, e.g. `n=3, p=0x10`) goes inside the parentheses.
+ * `args` (from the variables layer, e.g. `n=3, p=0x10`) goes inside the parentheses;
+ * `module` (for core dumps of several modules, whose addresses are per module) is shown as `from NAME`.
  */
-export function formatFrameHeader(f: BtFrame, opts: { args?: string; map?: SourcePathMap } = {}): string {
+export function formatFrameHeader(f: BtFrame, opts: { args?: string; map?: SourcePathMap; module?: string } = {}): string {
   const num = `#${f.number}`.padEnd(4);
   const addr = f.codeAddr !== undefined ? hex(f.codeAddr, 6) : '<unknown>';
   let s = `${num}${addr} in ${f.name} (${opts.args ?? ''})`;
+  if (opts.module !== undefined) s += ` from ${opts.module}`;
   if (f.inlined) s += ' [inlined]';
   if (f.file !== undefined) s += ` at ${opts.map ? opts.map.map(f.file) : f.file}:${f.line}${f.column ? `:${f.column}` : ''}`;
   else if (f.note) s += ` <${f.note}>`;
