@@ -36,7 +36,8 @@ function modules(): string[] {
   if (existsSync(manifest)) {
     for (const line of readFileSync(manifest, 'utf8').split('\n').slice(1)) {
       const cols = line.split('\t');
-      if (cols.length > 5 && cols[5].startsWith('wasm+DWARF')) out.push(join(CORPUS, cols[0]));
+      // linked modules with DWARF, and relocatable objects with DWARF (wasm32 and wasm64)
+      if (cols.length > 5 && (cols[5].startsWith('wasm+DWARF') || /object file.*\+ DWARF/.test(cols[5]))) out.push(join(CORPUS, cols[0]));
     }
   }
   const fx = 'test/fixtures';
