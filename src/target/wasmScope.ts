@@ -29,7 +29,7 @@ function group(name: string, value: string, items: () => ValueNode[], count: num
 }
 
 function recorded(rv: RecordedValues, what: string, producerNote: string): { values?: WasmValue[]; note?: string } {
-  return rv.recorded ? { values: rv.values } : { note: `<unavailable: ${what} not recorded by the producer${producerNote}>` };
+  return rv.recorded ? { values: rv.values } : { note: `<unavailable: ${what} not recorded in the core dump${producerNote}>` };
 }
 
 export function localName(module: WasmModule | undefined, funcIndex: number, i: number): string | undefined {
@@ -37,7 +37,7 @@ export function localName(module: WasmModule | undefined, funcIndex: number, i: 
 }
 
 export function wasmLocals(frame: Frame, module: WasmModule | undefined): ValueNode[] {
-  const r = recorded(frame.locals, 'locals', ' (wasmtime cannot recover them)');
+  const r = recorded(frame.locals, 'locals', '');
   if (!r.values) return [{ name: 'locals', value: r.note as string }];
   return r.values.map((v, i) => {
     const n = localName(module, frame.funcIndex, i);
