@@ -5,7 +5,7 @@
  * first use) so that golden transcripts are stable.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { FrameInfo, MemoryLocation, SourceLocation, ValueNode } from '../src/target/model';
+import type { MemoryLocation, SourceLocation, ValueNode } from '../src/target/model';
 import { VariableStore } from './variableStore';
 
 export interface LineBase { linesStartAt1: boolean; columnsStartAt1: boolean }
@@ -59,10 +59,6 @@ export function column(n: number, base: LineBase): number {
   if (n === 0) return base.columnsStartAt1 ? 1 : 0; // unknown column: the start of the line
   return base.columnsStartAt1 ? n : n - 1;
 }
-/** A line number from the client, to the target's 1-based lines. */
-export function lineFromClient(n: number, base: LineBase): number {
-  return base.linesStartAt1 ? n : n + 1;
-}
 
 export function basename(p: string): string {
   const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
@@ -97,10 +93,6 @@ export function parseNumber(s: string): number | undefined {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) return undefined;
   const n = Number(t);
   return Number.isSafeInteger(n) ? n : undefined;
-}
-
-export function frameName(f: FrameInfo): string {
-  return f.functionName;
 }
 
 /** A DAP source for a location; `onDisk` decides between a path and a sourceReference. */

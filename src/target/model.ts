@@ -123,5 +123,3 @@ export interface ModuleInfo {
   symbolStatus: string;
   buildId?: string;
 }
-
-export interface EvalResult extends ValueNode {}
