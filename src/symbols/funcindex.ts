@@ -23,6 +23,12 @@ class IntervalMap {
     this.keys.splice(i + 1, 0, key); this.ends.splice(i + 1, 0, end); this.dies.splice(i + 1, 0, die);
   }
 
+  lookup(addr: number): Die | undefined {
+    const i = this.upper(addr) - 1;
+    if (i < 0 || addr >= this.ends[i]) return undefined;
+    return this.dies[i];
+  }
+
   /** LLVM DWARFUnit::updateAddressDieMap for one range. */
   insert(low: number, high: number, die: Die): void {
     const b = this.upper(low) - 1;
@@ -42,61 +48,73 @@ class IntervalMap {
  * children); a range inserted inside an existing one splits it; an entry
  * that starts inside a later-inserted range keeps its own start (this
  * matters for producers whose inlined ranges overlap, e.g. TinyGo).
- * Built per subprogram (small maps) and merged; if subprograms overlap
- * each other, the whole unit is inserted in one map in tree order.
+ *
+ * Lazy: the subprograms' ranges are mapped first; the inlined subroutines
+ * of a subprogram are read (ranges decoded, map built) only when an
+ * address falls into it. When subprograms overlap each other, the whole
+ * unit is inserted into one map in tree order, as LLVM does.
  */
 export class FunctionIndex {
-  private readonly keys: Float64Array;
-  private readonly ends: Float64Array;
-  private readonly dies: Die[];
+  private readonly top = new IntervalMap();
+  /** inlined subroutines (in tree order) per nearest enclosing subprogram */
+  private readonly inlined = new Map<Die, Die[]>();
+  private readonly groups = new Map<Die, IntervalMap>();
+  private full?: IntervalMap;
 
   constructor(unit: Unit) {
-    const groups = new Map<Die, Array<{ d: Die; b: number; e: number }>>();
-    const all: Array<{ d: Die; b: number; e: number }> = [];
-    for (const d of unit.scopeDies()) {
+    const subs: Array<{ d: Die; b: number; e: number }> = [];
+    const scope = unit.scopeDies();
+    for (const d of scope) {
       if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
       if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
-      let top: Die = d;
-      for (let p = d.parent; p; p = p.parent) if (p.tag === C.DW_TAG_subprogram) top = p;
-      let g = groups.get(top);
-      if (!g) groups.set(top, (g = []));
-      for (const r of d.ranges()) if (r.end > r.begin) { const x = { d, b: r.begin, e: r.end }; g.push(x); all.push(x); }
+      if (d.tag === C.DW_TAG_inlined_subroutine) {
+        let p = d.parent;
+        while (p && p.tag !== C.DW_TAG_subprogram) p = p.parent;
+        if (p) { let l = this.inlined.get(p); if (!l) this.inlined.set(p, (l = [])); l.push(d); }
+        continue;
+      }
+      for (const r of d.ranges()) if (r.end > r.begin) subs.push({ d, b: r.begin, e: r.end });
     }
-    // per-group maps, then merge when the groups' segments are disjoint
-    const segs: Array<[number, number, Die]> = [];
-    for (const g of groups.values()) {
-      const m = new IntervalMap();
-      for (const x of g) m.insert(x.b, x.e, x.d);
-      for (let i = 0; i < m.keys.length; i++) segs.push([m.keys[i], m.ends[i], m.dies[i]]);
+    for (const x of subs) this.top.insert(x.b, x.e, x.d);
+    // overlapping subprograms (or a subprogram nested in another's code): map everything at once, in tree order
+    const sorted = subs.slice().sort((a, b) => a.b - b.b);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].b < sorted[i - 1].e) { this.full = this.buildFull(scope); break; }
     }
-    segs.sort((a, b) => a[0] - b[0]);
-    let disjoint = true;
-    for (let i = 1; i < segs.length && disjoint; i++) if (segs[i][0] < segs[i - 1][1]) disjoint = false;
-    let keys: number[], ends: number[], dies: Die[];
-    if (disjoint) {
-      keys = segs.map((x) => x[0]); ends = segs.map((x) => x[1]); dies = segs.map((x) => x[2]);
-    } else {
-      const m = new IntervalMap();
-      for (const x of all) m.insert(x.b, x.e, x.d);
-      keys = m.keys; ends = m.ends; dies = m.dies;
-    }
-    this.keys = Float64Array.from(keys); this.ends = Float64Array.from(ends); this.dies = dies;
   }
 
-  get size(): number { return this.dies.length; }
+  private buildFull(scope: Die[]): IntervalMap {
+    const m = new IntervalMap();
+    for (const d of scope) {
+      if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
+      if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
+      for (const r of d.ranges()) if (r.end > r.begin) m.insert(r.begin, r.end, d);
+    }
+    return m;
+  }
+
+  private group(sub: Die): IntervalMap {
+    let g = this.groups.get(sub);
+    if (!g) {
+      g = new IntervalMap();
+      for (const r of sub.ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, sub);
+      for (const d of this.inlined.get(sub) ?? []) for (const r of d.ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, d);
+      this.groups.set(sub, g);
+    }
+    return g;
+  }
+
+  get size(): number { return this.top.keys.length; }
 
   /** The innermost subroutine DIE containing `addr`. */
   lookup(addr: number): Die | undefined {
-    const k = this.keys;
-    let lo = 0, hi = k.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (k[mid] <= addr) lo = mid + 1; else hi = mid; }
-    const i = lo - 1;
-    if (i < 0 || addr >= this.ends[i]) return undefined;
-    return this.dies[i];
+    if (this.full) return this.full.lookup(addr);
+    const sub = this.top.lookup(addr);
+    return sub ? this.group(sub).lookup(addr) : undefined;
   }
 
   /** All subprogram DIEs with code (for listings). */
-  subprograms(): Die[] { return [...new Set(this.dies.filter((d) => d.tag === C.DW_TAG_subprogram))]; }
+  subprograms(): Die[] { return [...new Set(this.top.dies)]; }
 }
 
 /** The inline chain for a subroutine DIE: innermost first, ending at the enclosing DW_TAG_subprogram. */
