@@ -65,8 +65,8 @@ export class PostMortemTarget {
   constructor(readonly core: CoreDump, readonly modules: Array<WasmModule | undefined>, readonly options: TargetOptions = {}) {
     const known = new Map<number, WasmModule>();
     modules.forEach((m, i) => { if (m) known.set(i, m); });
-    this.checkModules();
     this.normalisation = normaliseFrames(core, known);
+    this.checkModules();
   }
 
   /** Each module must have the functions and code offsets the frames name. */
@@ -76,10 +76,12 @@ export class PostMortemTarget {
         const mi = this.moduleIndexOf(f);
         const m = mi === undefined ? undefined : this.modules[mi];
         if (!m) continue;
-        if (f.funcIndex >= m.functionCount) {
+        // bodies are already decoded by the normalisation; the function section need not be
+        const count = m.importedFunctionCount + m.bodies.length;
+        if (f.funcIndex >= count) {
           throw new WasmCoreError('E_MISMATCH',
             `module ${m.file} does not match the core dump: frame #${f.index} of thread '${t.name}' is in function ${f.funcIndex}, ` +
-            `but the module has ${m.functionCount} functions. Give the .wasm file the dump was taken from.`, { file: m.file });
+            `but the module has ${count} functions. Give the .wasm file the dump was taken from.`, { file: m.file });
         }
       }
     }
