@@ -76,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof WasmCoreError) { console.error(`wasm-coredump symbolize: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
     throw e;
   }
-  const map = SourcePathMap.parse(a.sourceMap);
+  let map: SourcePathMap;
+  try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump symbolize: ${(e as Error).message}`); return 2; }
   const m = new WasmModule(readFileBytes(a.module), a.module);
   const dbg = findDebugInfo(m, a.module, { debugFile: a.debugFile, debugDirs: a.debugDirs });
   const sym = new Symbolizer(m, dbg.sections ?? undefined);
