@@ -89,11 +89,15 @@ export class Die {
     }
   }
 
-  /** All attributes, decoded (for dumps and tests). */
+  /** All attributes, decoded (for dumps and tests); stops at an undecodable one (diagnostic recorded). */
   attributes(): Array<{ at: number; value: AttrValue }> {
     const out: Array<{ at: number; value: AttrValue }> = [];
     const r = this.unit.freshReaderAt(this.attrsPos);
-    for (const s of this.abbrev.attrs) out.push({ at: s.at, value: readForm(r, s.form, this.unit, s.implicitConst) });
+    try {
+      for (const s of this.abbrev.attrs) out.push({ at: s.at, value: readForm(r, s.form, this.unit, s.implicitConst) });
+    } catch (e) {
+      this.unit.diagnostic(`DIE 0x${this.offset.toString(16)}: ${e instanceof Error ? e.message : String(e)} (later attributes omitted)`);
+    }
     return out;
   }
 
