@@ -25,7 +25,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`core dump: ${path.relative(process.cwd(), coreDump)}`);
     console.log(`program:   ${path.relative(process.cwd(), program)}`);
     const info = await client.request('exceptionInfo', { threadId: stopped.body.threadId }).catch(() => undefined);
-    console.log(`stopped:   ${stopped.body.description ?? stopped.body.reason}${info?.description ? ` (${info.description})` : ''}`);
+    const what = stopped.body.description ?? stopped.body.reason;
+    console.log(`stopped:   ${what}${info?.description && info.description !== what ? ` (${info.description})` : ''}`);
     const { threads } = await client.request('threads');
     for (const t of threads) {
       const { stackFrames } = await client.request('stackTrace', { threadId: t.id, startFrame: 0, levels: 20 });

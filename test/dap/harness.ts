@@ -64,12 +64,22 @@ export function readFacts(id: string): Facts {
 export type Entry = { request: string; args?: unknown; response: unknown } | { event: string; body: unknown };
 
 /**
- * Replace machine-specific strings: the repository path, and runs of '/'
+ * Replace machine-specific strings: the shared corpus and repository paths, and runs of '/'
  * (the zig fixture's DWARF pads its build paths with a build-dependent
  * number of slashes).
  */
+const SHARED = [path.resolve(REPO, '..', 'shared'), safeRealpath(path.resolve(REPO, '..', 'shared'))];
+function safeRealpath(p: string): string {
+  try { return fs.realpathSync(p); } catch { return p; }
+}
+
 export function stabilise<T>(v: T): T {
-  const s = JSON.stringify(v, (_k, x) => (typeof x === 'string' ? x.split(REPO).join('<repo>').replace(/\/{2,}/g, '/') : x));
+  const s = JSON.stringify(v, (_k, x) => {
+    if (typeof x !== 'string') return x;
+    // the shared corpus sits beside the clone, wherever that is (CI clones elsewhere)
+    for (const sh of SHARED) x = x.split(sh).join('<shared>');
+    return x.split(REPO).join('<repo>').replace(/\/{2,}/g, '/');
+  });
   return JSON.parse(s) as T;
 }
 
