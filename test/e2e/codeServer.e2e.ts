@@ -5,7 +5,8 @@
  * typed into the (simple) file dialog, the module dialog must come pre-filled
  * with the fixture's .wasm, then the Call Stack must show the fixture's frames
  * with file and line, the Variables view a known local, the Watch view a
- * known member expression, and a hover in the source editor its value.
+ * known member expression, and a hover in the source editor its value; a
+ * frame without DWARF opens WAT text in the `wat` language (our grammar).
  * Screenshots: test-artifacts/e2e-<fixture>-*.png.
  * Run: npm run test:e2e (after bash scripts/install-e2e-deps.sh).
  */
@@ -91,14 +92,14 @@ for (const f of missing ? [] : fixtures) {
         try { await fn(); } catch (e) { failures.push(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`); await shot(`failure-${what}`).catch(() => undefined); }
       };
       const v = variableToCheck(f);
-      assert.ok(v, `${f.id}: facts.json lists no plain local to check`);
+      assert.ok(v, `${f.id}: facts.json lists no plain local or global to check`);
       await wb.selectFrameAt(stack[at[v.frameIndex!]].index);
       await check('variables', async () => {
-        const row = await wb!.variableRow(v.expr);
+        const row = await wb!.variableRow(v.expr, v.global === true);
         await shot('variables');
         assert.ok(row.includes(String(v.value)), `Variables row for ${v.expr} in ${v.frame}: '${row}', expected ${v.value}`);
       });
-      const w = watchToCheck(f, v.frameIndex!);
+      const w = watchToCheck(f, v);
       if (w) {
         await check('watch', async () => {
           const watch = await wb!.addWatch(w.expr);
@@ -107,10 +108,30 @@ for (const f of missing ? [] : fixtures) {
         });
       }
       await check('hover', async () => {
-        const hover = await wb!.hover(v.expr);
+        // A global may not be visible where the selected frame stopped: try the frames in turn.
+        const tries = v.global ? at : [at[v.frameIndex!]];
+        let hover: string | undefined;
+        let lastError: unknown;
+        for (const row of tries) {
+          if (tries.length > 1) await wb!.selectFrameAt(stack[row].index);
+          try { hover = await wb!.hover(v.expr); break; } catch (e) { lastError = e; }
+        }
+        if (hover === undefined) throw lastError;
         await shot('hover');
         assert.ok(hover.includes(String(v.value)), `hover on ${v.expr}: '${hover}', expected ${v.value}`);
       });
+      // A frame without DWARF opens the adapter's WAT text, highlighted by this extension's grammar.
+      const watRow = stack.find((r) => /\.wat \d+(:\d+)?$/.test(r.text));
+      if (watRow) {
+        await check('wat', async () => {
+          await wb!.selectFrameAt(watRow.index);
+          const mode = wb!.page.locator('#status\\.editor\\.mode');
+          await wb!.page.waitForFunction(`(document.getElementById('status.editor.mode')?.textContent ?? '').includes('WebAssembly Text')`,
+            undefined, { timeout: 10_000 }).catch(() => undefined);
+          await shot('wat');
+          assert.match(await mode.innerText(), /WebAssembly Text/, `frame ${watRow.text}: editor language`);
+        });
+      }
       assert.deepEqual(failures, [], `${f.id}:\n${failures.join('\n')}`);
     } catch (e) {
       await shot('failure').catch(() => undefined);

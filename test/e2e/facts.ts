@@ -24,16 +24,22 @@ export function selectedFixtures(): Facts[] {
 
 const plainIdent = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const memberExpr = /^[A-Za-z_][A-Za-z0-9_]*(?:\.|->)[A-Za-z_][A-Za-z0-9_.]*$/;
-const usable = (v: FactValue): boolean => v.value !== null && v.frameIndex !== null && !v.onlyDumps && !v.global && !v.static && !v.optimizedOutOk;
+const usable = (v: FactValue): boolean => v.value !== null && v.frameIndex !== null && !v.onlyDumps && !v.static && !v.optimizedOutOk;
 
-/** A local shown directly in the Variables view: a non-zero int if there is one, in the youngest frame that has one. */
+/**
+ * A variable shown directly in the Variables view: a local (a non-zero int if
+ * there is one, in the youngest frame that has one); for optimised builds,
+ * where any local may be optimised out, a global instead.
+ */
 export function variableToCheck(f: Facts): FactValue | undefined {
   const c = f.values.filter((v) => usable(v) && plainIdent.test(v.expr)).sort((a, b) => a.frameIndex! - b.frameIndex!);
-  return c.find((v) => v.kind === 'int' && v.value !== '0') ?? c[0];
+  const locals = c.filter((v) => !v.global);
+  const pick = (l: FactValue[]): FactValue | undefined => l.find((v) => v.kind === 'int' && v.value !== '0') ?? l[0];
+  return pick(locals) ?? pick(c.filter((v) => v.global));
 }
 
-/** A member expression in the same frame for the Watch view (an int if possible). */
-export function watchToCheck(f: Facts, frameIndex: number): FactValue | undefined {
-  const c = f.values.filter((v) => usable(v) && v.frameIndex === frameIndex && memberExpr.test(v.expr));
+/** A member expression in the same frame (or among the globals) for the Watch view, an int if possible. */
+export function watchToCheck(f: Facts, like: FactValue): FactValue | undefined {
+  const c = f.values.filter((v) => usable(v) && memberExpr.test(v.expr) && (like.global ? v.global : !v.global && v.frameIndex === like.frameIndex));
   return c.find((v) => v.kind === 'int') ?? c.find((v) => v.kind === 'string') ?? c[0];
 }

@@ -151,19 +151,17 @@ export class Workbench {
     await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length >= 1`,
       undefined, { timeout });
     await this.page.waitForTimeout(700);
-    const list = this.page.locator('.debug-call-stack .monaco-list').first();
     const more = this.page.locator('.debug-call-stack .monaco-list-row', { hasText: /^\s*(Show \d+ More|Load More Stack Frames|Load All Stack Frames)/ });
     // The list is virtualised (only rows in view exist in the DOM): scroll
     // through it, expanding collapsed runs, and collect rows by their index.
     let seen = new Map<number, string>();
+    await this.callStackToTop(); // also puts the mouse over the list for the wheel
     for (let round = 0, still = 0; round < 200 && still < 3; round++) {
       if ((await more.count()) > 0) {
         await more.first().click();
         await this.page.waitForTimeout(600);
         seen = new Map();
-        await list.hover();
-        await this.page.mouse.wheel(0, -100_000);
-        await this.page.waitForTimeout(400);
+        await this.callStackToTop();
         still = 0;
         continue;
       }
@@ -172,24 +170,41 @@ export class Workbench {
       const before = seen.size;
       for (const [i, t] of rows) if (t !== null) seen.set(i, t.replace(/\s+/g, ' ').trim());
       still = seen.size === before ? still + 1 : 0;
-      await list.hover();
       await this.page.mouse.wheel(0, 150);
       await this.page.waitForTimeout(150);
     }
-    await this.page.mouse.wheel(0, -100_000);
+    await this.callStackToTop();
     const rows = [...seen.entries()].sort((x, y) => x[0] - y[0]).map(([index, text]) => ({ index, text }));
     if (rows.length < min) throw new Error(`Call Stack shows ${rows.length} frames, expected at least ${min}:\n  ${rows.map((r) => r.text).join('\n  ')}`);
     return rows;
   }
 
-  /** Selects the Call Stack row at list index `index` (as returned by callStack) with the keyboard. */
+  /** Scrolls the (virtualised) Call Stack list to its top. */
+  private async callStackToTop(): Promise<void> {
+    const box = await this.page.locator('.debug-call-stack .monaco-list').first().boundingBox();
+    if (!box) throw new Error('Call Stack list not on screen');
+    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(40, box.height / 2));
+    for (let i = 0; i < 8; i++) await this.page.mouse.wheel(0, -1500);
+    await this.page.waitForTimeout(300);
+  }
+
+  /** Clicks the Call Stack row at list index `index` (as returned by callStack), scrolling it into view. */
   async selectFrameAt(index: number): Promise<void> {
-    // Focus the list by clicking its first visible row (the top of its viewport), then walk.
-    await this.page.locator('.debug-call-stack .monaco-list').first().click({ position: { x: 60, y: 8 } });
-    await this.page.keyboard.press('Home');
-    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
-    await this.page.keyboard.press('Enter');
-    await this.page.waitForTimeout(500);
+    await this.callStackToTop();
+    const list = await this.page.locator('.debug-call-stack .monaco-list').first().boundingBox();
+    if (!list) throw new Error('Call Stack list not on screen');
+    for (let i = 0; i < 100; i++) {
+      const row = this.page.locator(`.debug-call-stack .monaco-list-row[data-index="${index}"]`);
+      const box = (await row.count()) > 0 ? await row.boundingBox() : null;
+      if (box && box.y >= list.y && box.y + box.height <= list.y + list.height) {
+        await row.click();
+        await this.page.waitForTimeout(700);
+        return;
+      }
+      await this.page.mouse.wheel(0, 60);
+      await this.page.waitForTimeout(120);
+    }
+    throw new Error(`Call Stack row ${index} could not be scrolled into view`);
   }
 
   async selectFrame(index: number): Promise<void> {
@@ -204,11 +219,11 @@ export class Workbench {
   }
 
   /** Waits for a Variables row `name: value...`; returns its text. */
-  async variableRow(name: string, timeout = 30_000): Promise<string> {
+  async variableRow(name: string, inGlobals = false, timeout = 30_000): Promise<string> {
     // Expand the source-level scopes VS Code left collapsed (all but the first).
     await this.page.locator('.debug-variables .monaco-list-row').first().waitFor({ state: 'visible', timeout });
     await this.page.waitForTimeout(500);
-    const collapsed = this.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: /^\s*(Locals|Arguments|Parameters|Local|Statics?)\b/ });
+    const collapsed = this.page.locator('.debug-variables .monaco-list-row[aria-level="1"][aria-expanded="false"]', { hasText: inGlobals ? /^\s*Globals\b/ : /^\s*(Locals|Arguments|Parameters|Local|Statics?)\b/ });
     for (let i = 0; i < 5 && (await collapsed.count()) > 0; i++) {
       await collapsed.first().click();
       await this.page.waitForTimeout(400);
@@ -284,7 +299,8 @@ export class Workbench {
     if ((await this.page.locator('.debug-watch .monaco-list-row').count()) === 0) return;
     const header = this.page.locator('.pane-header', { hasText: 'Watch' }).first();
     await header.hover();
-    await header.locator('.action-label[aria-label="Remove All Expressions"], .codicon-close-all').first().click({ timeout: 5000 });
+    await header.locator('.action-label[aria-label^="Remove All Expressions"]').first().click({ timeout: 5000 });
+    await this.page.waitForFunction(`document.querySelectorAll('.debug-watch .monaco-list-row').length === 0`, undefined, { timeout: 5000 });
   }
 }
 

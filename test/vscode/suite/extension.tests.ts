@@ -105,9 +105,9 @@ test('F5 without coreDump/program: pickers, then a stopped session with the fixt
     assert.ok(plain, 'facts.json has a plain local');
     const frameId = frameIds[plain.frameIndex!];
     const { scopes } = await s.customRequest('scopes', { frameId }) as { scopes: Array<{ variablesReference: number }> };
-    const all: Array<{ name: string; value: string }> = [];
+    const all: Array<{ name: string; value: string; memoryReference?: string }> = [];
     for (const sc of scopes) {
-      const { variables } = await s.customRequest('variables', { variablesReference: sc.variablesReference }) as { variables: Array<{ name: string; value: string }> };
+      const { variables } = await s.customRequest('variables', { variablesReference: sc.variablesReference }) as { variables: Array<{ name: string; value: string; memoryReference?: string }> };
       all.push(...variables);
     }
     const got = all.find((v) => v.name === plain.expr);
@@ -115,6 +115,18 @@ test('F5 without coreDump/program: pickers, then a stopped session with the fixt
     assert.ok(got.value.includes(plain.value!), `${plain.expr} = ${got.value}, expected ${plain.value}`);
     const ev = await s.customRequest('evaluate', { expression: plain.expr, frameId, context: 'watch' }) as { result: string };
     assert.ok(ev.result.includes(plain.value!), `evaluate ${plain.expr} = ${ev.result}`);
+
+    // Memory view: a variable with a memoryReference can be read through readMemory.
+    const withMemory = all.find((v) => v.memoryReference);
+    assert.ok(withMemory, `no variable with a memoryReference among ${JSON.stringify(all.map((v) => v.name))}`);
+    const mem = await s.customRequest('readMemory', { memoryReference: withMemory.memoryReference, count: 16 }) as { address: string; data?: string };
+    assert.ok(mem.data && Buffer.from(mem.data, 'base64').length > 0, `readMemory of ${withMemory.name} returned no bytes`);
+    // Disassembly view: the innermost frame's instruction pointer disassembles.
+    const ip = (stackFrames[0] as { instructionPointerReference?: string }).instructionPointerReference;
+    assert.ok(ip, 'innermost frame has no instructionPointerReference');
+    const dis = await s.customRequest('disassemble', { memoryReference: ip, instructionCount: 4 }) as { instructions: Array<{ instruction: string }> };
+    assert.equal(dis.instructions.length, 4);
+    assert.ok(dis.instructions.some((i) => i.instruction.includes('unreachable')), JSON.stringify(dis.instructions));
     await vscode.debug.stopDebugging(s);
   } finally {
     tracker.dispose();
