@@ -153,3 +153,44 @@ test('the "executable" adapter mode runs the bundled adapter', async () => {
     await cfg.update('adapter', undefined, vscode.ConfigurationTarget.Global);
   }
 });
+
+test('Explorer "Open Wasm Core Dump…" on a core dump asks only for the module, pre-filled', async () => {
+  const a = await api();
+  const asked = stubDialog(a, [wasm]);
+  const started = new Promise<vscode.DebugSession>((r) => { const d = vscode.debug.onDidStartDebugSession((s) => { d.dispose(); r(s); }); });
+  try {
+    assert.equal(await vscode.commands.executeCommand('wasmCoredump.open', vscode.Uri.file(core)), true);
+    const s = await started;
+    assert.equal(asked.length, 1, 'only the module dialog');
+    assert.equal(asked[0].defaultUri?.fsPath, wasm);
+    assert.equal(s.configuration.coreDump, core);
+    await vscode.debug.stopDebugging(s);
+  } finally {
+    a.setOpenDialog(undefined);
+  }
+});
+
+test('"debugServer" in the launch configuration connects to a running wasm-coredump-dap --port', async () => {
+  const ext = vscode.extensions.getExtension(EXT_ID)!;
+  const adapterJs = join(ext.extensionPath, 'dist', 'adapter.js');
+  if (!existsSync(adapterJs)) { console.log('  (skipped: dist/adapter.js not built)'); return; }
+  const { spawn } = await import('node:child_process');
+  const server = spawn(process.execPath, [adapterJs, '--port', '0'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const port = await new Promise<number>((res, rej) => {
+      let out = '';
+      server.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = /listening on .*:(\d+)/.exec(out); if (m) res(Number(m[1])); });
+      server.once('exit', (c) => rej(new Error(`adapter server exited (${c}): ${out}`)));
+      setTimeout(() => rej(new Error(`no "listening on" line in 10 s: ${out}`)), 10_000);
+    });
+    const started = new Promise<vscode.DebugSession>((r) => { const d = vscode.debug.onDidStartDebugSession((s) => { d.dispose(); r(s); }); });
+    assert.equal(await vscode.debug.startDebugging(undefined, { type: 'wasm-coredump', request: 'launch', name: 'server', debugServer: port, coreDump: core, program: wasm }), true);
+    const s = await started;
+    const { threads } = await s.customRequest('threads') as { threads: Array<{ id: number }> };
+    const { stackFrames } = await s.customRequest('stackTrace', { threadId: threads[0].id }) as { stackFrames: Array<{ name: string }> };
+    assert.ok(stackFrames.some((f) => f.name.includes(facts.frames[0].function)), JSON.stringify(stackFrames.map((f) => f.name)));
+    await vscode.debug.stopDebugging(s);
+  } finally {
+    server.kill();
+  }
+});
