@@ -165,6 +165,7 @@ export function normaliseFrames(core: CoreDumpModel, modules: Map<number, WasmMo
     for (const f of frames) {
       const l = locate(m, f, best.base, best.callSite);
       if (l.at !== undefined) { f.codeAddr = l.at; n++; } else unresolved++;
+      if (!f.locals.recorded && hasNoLocals(m, f.funcIndex)) f.locals = { recorded: true, values: [] };
     }
     const total = frames.length;
     // one implausible frame is normal (e.g. a stack overflow reported at a callee's entry); more is not
@@ -184,6 +185,17 @@ function explain(best: BaseScore, scores: BaseScore[], total: number): string {
   return `${best.plausible}/${total} frames plausible (${best.onBoundary} on instruction boundaries; ${what}); ` +
     (others ? `others: ${others}` : 'other interpretations not tried (every frame already plausible)') +
     (ties.length ? `; ambiguous with ${ties.map((s) => `${s.base}/${s.callSite}`).join(', ')}: kept the preferred ${best.base}/${best.callSite}` : '');
+}
+
+/**
+ * An empty locals vector reads as "not recorded" (wasmtime writes them for
+ * every frame), but for a function without parameters or declared locals it
+ * is exactly right: there is nothing to record.
+ */
+function hasNoLocals(m: WasmModule, funcIndex: number): boolean {
+  const body = m.body(funcIndex);
+  const type = m.funcType(funcIndex);
+  return body !== undefined && type !== undefined && type.params.length === 0 && body.localRuns.every((r) => r.count === 0);
 }
 
 /** Convenience: a frame's address as a file offset in its module, for disassembly. */

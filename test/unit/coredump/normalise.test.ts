@@ -112,3 +112,17 @@ test('a correct module is not suspect', () => {
   const core = readCoreDump(buildCoreDump({ threads: [{ name: 'main', frames: sites.map((s, i) => ({ func: s.func, offset: rawFor('body', 'at-call', i) })) }] }), 'x.core');
   assert.equal(normaliseFrames(core, new Map([[0, mod]])).modules[0].suspect, false);
 });
+
+test('an empty locals vector is "none" for a function without params or locals, "not recorded" otherwise', () => {
+  // func 0 declares one i32 local; func 1 and func 2 have none (type () -> ())
+  const core = readCoreDump(buildCoreDump({
+    threads: [{ name: 'main', frames: sites.map((s, i) => ({ func: s.func, offset: rawFor('body', 'at-call', i) })) }],
+  }), 'x.core');
+  normaliseFrames(core, new Map([[0, mod]]));
+  const locals = core.threads[0].frames.map((f) => f.locals);
+  assert.deepEqual(locals[0], { recorded: false });
+  assert.deepEqual(locals[1], { recorded: true, values: [] });
+  assert.deepEqual(locals[2], { recorded: true, values: [] });
+  // the operand stack can never be told apart from "not recorded"
+  assert.ok(core.threads[0].frames.every((f) => !f.stack.recorded));
+});
