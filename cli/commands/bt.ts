@@ -117,14 +117,15 @@ export async function run(argv: string[]): Promise<number> {
     }, null, 2));
     return bt.errors.length ? 1 : 0;
   }
+  // like gdb's bt: arguments in every frame header; --full adds the locals
+  const values = bt.errors.length ? undefined : openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
-    const full = a.full ? openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs }) : undefined;
     for (const f of t.frames) {
-      const v = full ? frameSummary(full, i, f) : undefined;
+      const v = values ? frameSummary(values, i, f) : undefined;
       const module = bt.moduleNames.length > 1 && f.moduleIndex !== undefined ? basename(bt.moduleNames[f.moduleIndex] ?? `module ${f.moduleIndex}`) : undefined;
       console.log(formatFrameHeader(f, { map, args: v?.args, module }));
-      if (v) for (const l of v.locals) console.log(l);
+      if (v && a.full) for (const l of v.locals) console.log(l);
     }
   });
   for (const n of bt.notes) console.error(`note: ${n}`);

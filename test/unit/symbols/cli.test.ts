@@ -10,14 +10,14 @@ const run = (...args: string[]): { code: number | null; out: string; err: string
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-test('bt prints gdb-style frames with inline markers and source positions', (t) => {
+test('bt prints gdb-style frames with arguments, inline markers and source positions', (t) => {
   const core = 'test/fixtures/c-clang19-O2/prog.coredump';
   if (!existsSync(core) || !existsSync(CLI)) { t.skip('fixture or compiled CLI missing'); return; }
   const r = run('bt', core);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.split('\n');
-  assert.match(lines[1], /^#0  0x[0-9a-f]{6} in validate_item \(\) \[inlined\] at \/src\/prog\.c:95:\d+$/);
-  assert.match(lines[2], /^#1  0x[0-9a-f]{6} in crash_now \(\) at \/src\/prog\.c:125:\d+$/);
+  assert.match(lines[1], /^#0  0x[0-9a-f]{6} in validate_item \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) \[inlined\] at \/src\/prog\.c:95:\d+$/);
+  assert.match(lines[2], /^#1  0x[0-9a-f]{6} in crash_now \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) at \/src\/prog\.c:125:\d+$/);
   assert.match(r.err, /source files? not found locally/);
   const mapped = run('bt', core, '--source-map', '/src=test/fixtures/c-clang19-O2', '--json');
   const j = JSON.parse(mapped.out) as { threads: Array<{ frames: Array<{ function: string; file: string; line: number; inlined: boolean }> }>; missingSources: string[] };
