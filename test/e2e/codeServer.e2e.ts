@@ -137,8 +137,9 @@ for (const f of missing ? [] : fixtures) {
       await shot('failure').catch(() => undefined);
       throw e;
     } finally {
-      await wb.stopDebugging().catch(() => undefined);
-      await wb.clearWatches().catch(() => undefined);
+      // Cleanup for the next fixture; a failure here is reported, not fatal.
+      await wb.clearWatches().catch((e: Error) => console.log(`# cleanup: ${e.message.split('\n')[0]}`));
+      await wb.stopDebugging().catch((e: Error) => console.log(`# cleanup: ${e.message.split('\n')[0]}`));
     }
   });
 }
