@@ -11,7 +11,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { WasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
 import { DwarfSections } from '../src/dwarf/sections';
-import { readFileBytes } from './modules';
+import { readModuleBytes } from './modules';
 
 export interface DebugInfoOptions {
   /** Explicit debug file (Wasm container with .debug_* sections, or a .dwp). */
@@ -52,7 +52,7 @@ export function buildIdCandidates(dir: string, buildId: string): string[] {
 }
 
 function loadDebugModule(path: string, module: WasmModule, what: string): WasmModule {
-  const dm = new WasmModule(readFileBytes(path), path);
+  const dm = new WasmModule(readModuleBytes(path), path);
   const want = module.buildId, got = dm.buildId;
   if (want !== undefined && got !== undefined && want !== got) {
     throw new WasmCoreError('E_MISMATCH', `${what} has build id ${got} but the module ${module.file} has build id ${want}: it belongs to a different build`, { file: path });
@@ -71,7 +71,7 @@ function attachDwp(info: DebugInfo, secs: DwarfSections, nextTo: string): void {
   const p = dwpNextTo(nextTo);
   if (!p) return;
   try {
-    secs.split = DwarfSections.fromModule(new WasmModule(readFileBytes(p), p));
+    secs.split = DwarfSections.fromModule(new WasmModule(readModuleBytes(p), p));
     info.dwpPath = p;
   } catch (e) {
     info.notes.push(`split DWARF package ${p} unreadable: ${e instanceof Error ? e.message : String(e)}`);

@@ -7,6 +7,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { WasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
 import { CoreDumpModel } from '../src/coredump/model';
+import { openLazy } from './lazyFile';
 
 /** Read a whole file; a missing/unreadable file is a typed error naming it. */
 export function readFileBytes(path: string): Uint8Array {
@@ -19,6 +20,16 @@ export function readFileBytes(path: string): Uint8Array {
     if (code === 'EISDIR') throw new WasmCoreError('E_ARGUMENT', 'is a directory, not a file', { file: path });
     throw new WasmCoreError('E_NOT_FOUND', `cannot read file: ${code ?? String(e)}`, { file: path });
   }
+}
+
+/**
+ * Bytes of a module (or debug file) to open with `WasmModule`: read on
+ * demand (host/lazyFile.ts), so a big module's DWARF is read only where a
+ * lookup needs it. Same errors as `readFileBytes`. Not for core dumps
+ * (their reader reads the bytes directly).
+ */
+export function readModuleBytes(path: string): Uint8Array {
+  return openLazy(path).bytes;
 }
 
 export interface ResolvedModule {
@@ -85,7 +96,7 @@ export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overri
       res.path = p;
       res.matchedBy = how;
       try {
-        res.module = new WasmModule(readFileBytes(p), p);
+        res.module = new WasmModule(readModuleBytes(p), p);
         if (res.module.customSections('corestack').length > 0) {
           res.error = new WasmCoreError('E_MISMATCH', 'this is a core dump, not the program module', { file: p });
           res.module = undefined;

@@ -1,10 +1,10 @@
 /**
  * Benchmark worker (run in its own process so its peak RSS is its own):
  *   node out/bench/gen/symbolize-worker.js FILE.wasm 0xADDR,0xADDR,...
- * Reads the module, builds a Symbolizer and symbolizes every address;
+ * Opens the module (read on demand, as the CLI does), builds a Symbolizer and symbolizes every address;
  * prints one JSON line with timings (ms) and peak RSS (bytes).
  */
-import { readFileSync } from 'node:fs';
+import { openLazy } from '../../host/lazyFile';
 import { WasmModule } from '../../src/wasm/module';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { codeAddr } from '../../src/util/offsets';
@@ -14,10 +14,10 @@ function main(): void {
   const addrs = list.split(',').map((s) => parseInt(s, 16));
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const b = readFileSync(file);
-  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-  const t1 = process.hrtime.bigint();
+  const lf = openLazy(file);
+  const bytes = lf.bytes;
   const m = new WasmModule(bytes, file);
+  const t1 = process.hrtime.bigint();
   const sym = new Symbolizer(m);
   const first = sym.symbolize(codeAddr(addrs[0]));
   const t2 = process.hrtime.bigint();
@@ -28,7 +28,7 @@ function main(): void {
   const units = sym.dwarf?.units() ?? [];
   console.log(JSON.stringify({
     readMs: ms(t0, t1), firstMs: ms(t1, t2), allMs: ms(t1, t3), totalMs: ms(t0, t3),
-    frames, withLine, addresses: addrs.length, fileBytes: bytes.length, units: units.length,
+    frames, withLine, addresses: addrs.length, fileBytes: bytes.length, loadedBytes: lf.loaded(), units: units.length,
     unitsParsed: units.filter((u) => (u as unknown as { _dies?: unknown })._dies !== undefined).length,
     maxRss: process.resourceUsage().maxRSS * 1024,
     /** CPU time (user + system) of the read + index + symbolize part: robust when the machine is loaded */

@@ -8,7 +8,7 @@ import { WasmModule } from '../../src/wasm/module';
 import { CodeAddr, codeAddr, fileOffset, hex } from '../../src/util/offsets';
 import { Symbolizer, SymFrame } from '../../src/symbols/symbolizer';
 import { SourcePathMap } from '../../src/symbols/sourcemap';
-import { readFileBytes } from '../../host/modules';
+import { readModuleBytes } from '../../host/modules';
 import { findDebugInfo } from '../../host/debugfiles';
 
 export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...]
@@ -78,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let map: SourcePathMap;
   try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump symbolize: ${(e as Error).message}`); return 2; }
-  const m = new WasmModule(readFileBytes(a.module), a.module);
+  const m = new WasmModule(readModuleBytes(a.module), a.module);
   const dbg = findDebugInfo(m, a.module, { debugFile: a.debugFile, debugDirs: a.debugDirs });
   const sym = new Symbolizer(m, dbg.sections ?? undefined);
   const results: Array<{ input: string; addr?: CodeAddr; frames: SymFrame[]; error?: string }> = [];

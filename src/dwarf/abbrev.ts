@@ -18,6 +18,8 @@ export interface Abbrev {
   _plan?: Int32Array;
   /** @internal the unit format `_plan` was built for */
   _planKey?: number;
+  /** @internal the tag is one of the scope tags a symbol lookup materializes (see Unit.scopeDies) */
+  _scope?: boolean;
 }
 
 const MAX_ATTRS = 1000;

@@ -91,8 +91,8 @@ function lineFormCtx(version: number, addressSize: number, offsetSize: number, u
   return {
     version, addressSize, offsetSize, offset: 0, dieSection: '.debug_info',
     readString(form: number, v: number): string {
-      if (form === C.DW_FORM_line_strp) return secs.reader('.debug_line_str', v).cstr();
-      if (form === C.DW_FORM_strp) return secs.reader('.debug_str', v).cstr();
+      if (form === C.DW_FORM_line_strp) return secs.cstr('.debug_line_str', v);
+      if (form === C.DW_FORM_strp) return secs.cstr('.debug_str', v);
       if (unit) return unit.readString(form, v);
       throw new Error(`string form ${C.formName(form)} needs a unit`);
     },
@@ -135,11 +135,12 @@ class FileEntry implements LineFile {
 
 /** Parse the line program at a section-relative `.debug_line` offset. `unit` supplies comp_dir, address size and string bases. */
 export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Unit): LineProgram {
-  const r = secs.reader('.debug_line', offset);
+  const r = secs.reader('.debug_line', offset, 12);
   const at = r.pos;
   let len = r.u32(), offsetSize = 4;
   if (len === 0xffffffff) { len = r.u64n(); offsetSize = 8; }
   if (len > r.remaining) r.fail(`line program length 0x${len.toString(16)} runs past the end of .debug_line`, at);
+  secs.reader('.debug_line', offset, r.pos - at + len); // load the program
   const pr = r.window(r.pos, r.pos + len);
   const lp = new LineProgram();
   const version = pr.u16();

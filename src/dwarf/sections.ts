@@ -1,6 +1,7 @@
 import { ByteReader } from '../util/reader';
 import { FormatError } from '../util/errors';
 import type { WasmModule } from '../wasm/module';
+import type { EnsureFn } from '../util/lazy';
 
 /** One `.debug_*` section: a window (no copy) into the bytes of the file that holds it. */
 export interface DwarfSection {
@@ -12,6 +13,8 @@ export interface DwarfSection {
   /** Absolute file offset of the section content (section-relative offset 0). */
   readonly base: number;
   readonly size: number;
+  /** Loader of lazily filled `bytes` (absolute offsets), absent when the bytes are complete. */
+  readonly ensure?: EnsureFn;
 }
 
 export const DWARF_SECTION_NAMES = [
@@ -42,7 +45,7 @@ export class DwarfSections {
     const out: DwarfSection[] = [];
     for (const s of m.sections) {
       if (s.customName !== undefined && s.customName.startsWith('.debug_')) {
-        out.push({ name: s.customName, bytes: m.bytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart });
+        out.push({ name: s.customName, bytes: m.bytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart, ensure: m.ensure });
       }
     }
     return new DwarfSections(m.file, out);
@@ -61,14 +64,47 @@ export class DwarfSections {
   /** True if there is anything to symbolize with (.debug_info or .debug_line). */
   get hasDebugInfo(): boolean { return this.map.has('.debug_info') || this.map.has('.debug_line'); }
 
-  /** A reader over the whole section, positioned at section-relative `offset`. Throws if the section is absent or offset outside. */
-  reader(name: string, offset = 0): ByteReader {
+  /**
+   * A reader over the whole section, positioned at section-relative `offset`.
+   * Throws if the section is absent or offset outside. For lazily loaded
+   * bytes, `length` bounds what the caller will read from `offset` (only
+   * that is loaded); without it the whole section is loaded.
+   */
+  reader(name: string, offset = 0, length?: number): ByteReader {
     const s = this.map.get(name);
     if (!s) throw new FormatError(`section ${name} is missing`, { file: this.file, section: name }, 'E_NOT_FOUND');
     const r = new ByteReader(s.bytes, s.file, name, s.base, s.base + s.size);
     if (offset < 0 || offset > s.size) r.fail(`offset 0x${offset.toString(16)} outside ${name} (size 0x${s.size.toString(16)})`, s.base);
+    if (s.ensure) this.load(s, offset, length);
     r.pos = s.base + offset;
     return r;
+  }
+
+  /** Make [offset, offset + length) of a section valid (the whole section without `length`); no-op for complete bytes or a missing section. */
+  ensure(name: string, offset = 0, length?: number): void {
+    const s = this.map.get(name);
+    if (s?.ensure && offset >= 0 && offset <= s.size) this.load(s, offset, length);
+  }
+
+  private readonly complete = new Set<DwarfSection>();
+  private load(s: DwarfSection, offset: number, length: number | undefined): void {
+    if (this.complete.has(s)) return;
+    if (length === undefined) { s.ensure!(s.base, s.base + s.size); this.complete.add(s); return; }
+    s.ensure!(s.base + offset, s.base + Math.min(s.size, offset + length));
+  }
+
+  /** The NUL-terminated string at section-relative `offset` (loading only the pages it spans). */
+  cstr(name: string, offset: number): string {
+    const s = this.map.get(name);
+    if (s?.ensure && !this.complete.has(s) && offset >= 0 && offset < s.size) {
+      // load a short window first; the whole rest of the section only for a string that runs past it
+      const end = Math.min(s.size, offset + 256);
+      s.ensure(s.base + offset, s.base + end);
+      const nul = s.bytes.indexOf(0, s.base + offset);
+      if (nul < 0 || nul >= s.base + end) return this.reader(name, offset, s.size - offset).cstr();
+      return this.reader(name, offset, end - offset).cstr();
+    }
+    return this.reader(name, offset).cstr();
   }
 
   /** Section-relative offset of a reader position in section `name`. */
@@ -79,6 +115,6 @@ export class DwarfSections {
     if (offset < 0 || size < 0 || offset + size > s.size) {
       throw new FormatError(`contribution [0x${offset.toString(16)}, +0x${size.toString(16)}) outside ${s.name}`, { file: s.file, section: s.name, offset: s.base + offset });
     }
-    return { name: s.name, bytes: s.bytes, file: s.file, base: s.base + offset, size };
+    return { name: s.name, bytes: s.bytes, file: s.file, base: s.base + offset, size, ensure: s.ensure };
   }
 }

@@ -29,6 +29,9 @@ export interface UnitHeader {
 }
 
 const MAX_DEPTH = 2000;
+const UNIT_HEADER_MAX = 40;
+/** Bytes of a unit loaded first to read its root DIE (the whole unit only if the root DIE runs past them). */
+export const ROOT_PREFIX = 512;
 const EMPTY: Die[] = [];
 Object.freeze(EMPTY);
 
@@ -41,7 +44,9 @@ const SCOPE_TAGS = new Set([
 
 /** Read a unit header at section-relative `offset` of `section`. */
 export function readUnitHeader(dw: Dwarf, section: string, offset: number): UnitHeader {
-  const r = dw.sections.reader(section, offset);
+  // a header is at most 4 + 8 (length) + 2 + 1 + 1 + 8 + 8 + 8 bytes: only that is loaded, with the
+  // start of the root DIE (read next by indexing: one read instead of two for a lazily loaded file)
+  const r = dw.sections.reader(section, offset, UNIT_HEADER_MAX + ROOT_PREFIX);
   const at = r.pos;
   let len = r.u32();
   let offsetSize = 4;
@@ -123,16 +128,19 @@ export class Unit implements FormContext {
   readerAt(absPos: number): ByteReader {
     let r = this._reader;
     if (!r) {
-      const sr = this.dwarf.sections.reader(this.dieSection, this.header.offset);
-      r = this._reader = sr.window(sr.pos, this.sectionBase + this.header.end);
+      // the root DIE's attributes lie in [dieStart, _rootEnd): read them without loading the whole unit
+      const rr = this._rootReader;
+      if (rr && absPos >= rr.start && absPos < rr.end) { rr.pos = absPos; return rr; }
+      r = this._reader = this.freshReaderAt(absPos);
     }
     r.pos = absPos;
     return r;
   }
+  private _rootReader?: ByteReader;
 
   /** A fresh reader (for walks that call back into attribute reads, e.g. resolving strx/addrx). */
   freshReaderAt(absPos: number): ByteReader {
-    const sr = this.dwarf.sections.reader(this.dieSection, this.header.offset);
+    const sr = this.dwarf.sections.reader(this.dieSection, this.header.offset, this.header.end - this.header.offset);
     const r = sr.window(sr.pos, this.sectionBase + this.header.end);
     r.pos = absPos;
     return r;
@@ -144,6 +152,18 @@ export class Unit implements FormContext {
    * (>= 0), variable-size forms stay as -form; an all-fixed DIE is one skip.
    */
   private skipAttrs(r: ByteReader, ab: Abbrev): void {
+    const plan = this.planOf(ab);
+    for (let i = 0; i < plan.length; i++) {
+      const x = plan[i];
+      if (x >= 0) {
+        if (r.pos + x > r.end) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
+        r.pos += x;
+      } else skipForm(r, -x, this);
+    }
+  }
+
+  /** The skip plan of an abbreviation for this unit's format (cached on the abbreviation). */
+  private planOf(ab: Abbrev): Int32Array {
     const key = this.version * 10000 + this.addressSize * 100 + this.offsetSize;
     let plan = ab._plan;
     if (plan === undefined || ab._planKey !== key) {
@@ -158,13 +178,7 @@ export class Unit implements FormContext {
       plan = ab._plan = Int32Array.from(out);
       ab._planKey = key;
     }
-    for (let i = 0; i < plan.length; i++) {
-      const x = plan[i];
-      if (x >= 0) {
-        if (r.pos + x > r.end) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
-        r.pos += x;
-      } else skipForm(r, -x, this);
-    }
+    return plan;
   }
 
   /** Read a DIE header at r. null for a 0 (end of children). */
@@ -183,8 +197,19 @@ export class Unit implements FormContext {
   /** The unit DIE (compile_unit, type_unit, ...), parsed alone (cheap). Undefined if it cannot be read. */
   root(): Die | undefined {
     if (this._root !== undefined) return this._root ?? undefined;
+    const start = this.sectionBase + this.header.dieStart, unitEnd = this.sectionBase + this.header.end;
+    if (unitEnd - start > ROOT_PREFIX) {
+      // read the root DIE from a prefix of the unit (lazily loaded files then read a page, not the unit);
+      // if it does not fit or does not parse, read it again below from the whole unit
+      try {
+        const sr = this.dwarf.sections.reader(this.dieSection, this.header.dieStart, ROOT_PREFIX);
+        const r = sr.window(start, start + ROOT_PREFIX);
+        const d = this.readDieAt(r);
+        if (d) { this._rootReader = r.window(start, r.pos); return (this._root = d); }
+      } catch { /* retried on the whole unit */ }
+    }
     try {
-      const r = this.freshReaderAt(this.sectionBase + this.header.dieStart);
+      const r = this.freshReaderAt(start);
       this._root = this.readDieAt(r);
     } catch (e) {
       this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)}`);
@@ -200,7 +225,7 @@ export class Unit implements FormContext {
     this._dies = dies;
     const reuse = this._light;
     this._light = undefined;
-    this.walk(() => true, (d, parent) => {
+    this.walk(true, (d, parent) => {
       d.parent = parent;
       d._children = d.hasChildren ? [] : EMPTY;
       if (parent) parent._children!.push(d);
@@ -221,7 +246,7 @@ export class Unit implements FormContext {
     if (this._lightList) return this._lightList;
     const list: Die[] = [];
     const map = new Map<number, Die>();
-    this.walk((tag) => SCOPE_TAGS.has(tag), (d, parent) => {
+    this.walk(false, (d, parent) => {
       d.parent = parent;
       list.push(d);
       map.set(d.offset, d);
@@ -234,41 +259,64 @@ export class Unit implements FormContext {
   private _lightList?: Die[];
 
   /**
-   * Walk the DIE tree in order; DIEs whose tag passes `keep` are
-   * materialized and handed to `visit(die, nearestKeptAncestor)`; the others
-   * are skipped without allocating.
+   * Walk the DIE tree in order; all DIEs (`all`) or only those with a
+   * SCOPE_TAGS tag are materialized and handed to `visit(die,
+   * nearestKeptAncestor)`; the others are skipped without allocating.
+   * The hot loop decodes in-bounds attribute values inline (this runs cold
+   * on big units, where every call counts); anything else, errors
+   * included, goes through `skipForm` / `skipAttrs`.
    */
-  private walk(keep: (tag: number) => boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Map<number, Die>): void {
+  private walk(all: boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Map<number, Die>): void {
     const root = this.root();
     if (!root) return;
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
     const base = this.sectionBase, abbrevs = this.abbrevs;
+    const bytes = r.bytes, end = r.end;
     try {
       this.readDieAt(r); // the root again, to advance
       visit(root, undefined);
       if (!root.hasChildren) return;
       const stack: Die[] = [root];
-      while (stack.length > 0 && !r.atEnd) {
-        const at = r.pos;
-        const b0 = r.bytes[at];
-        let code: number;
-        if (b0 < 0x80) { code = b0; r.pos = at + 1; } else code = r.ulebN();
+      let pos = r.pos;
+      while (stack.length > 0 && pos < end) {
+        const at = pos;
+        let code = bytes[at];
+        if (code < 0x80) pos = at + 1;
+        else { r.pos = at; code = r.ulebN(); pos = r.pos; }
         if (code === 0) { stack.pop(); continue; }
         const ab = abbrevs.get(code);
         if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
-        const attrsPos = r.pos;
-        this.skipAttrs(r, ab);
+        const attrsPos = pos;
+        const plan = this.planOf(ab);
+        for (let i = 0; i < plan.length; i++) {
+          const x = plan[i];
+          if (x >= 0 && pos + x <= end) { pos += x; continue; }
+          if (x === -C.DW_FORM_exprloc || x === -C.DW_FORM_block || x === -C.DW_FORM_udata || x === -C.DW_FORM_sdata) {
+            // one LEB128 (a length for exprloc/block), inline when short and in bounds
+            let p = pos, v = 0, mul = 1, ok = false;
+            for (let k = 0; k < 4 && p < end; k++) { const b = bytes[p++]; v += (b & 0x7f) * mul; if (b < 0x80) { ok = true; break; } mul *= 128; }
+            if (ok) {
+              if (x === -C.DW_FORM_udata || x === -C.DW_FORM_sdata) { pos = p; continue; }
+              if (p + v <= end) { pos = p + v; continue; }
+            }
+          }
+          r.pos = pos;
+          if (x >= 0) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
+          skipForm(r, -x, this);
+          pos = r.pos;
+        }
         const anc = stack[stack.length - 1];
         let d: Die | undefined;
-        if (keep(ab.tag)) {
+        if (all || (ab._scope ??= SCOPE_TAGS.has(ab.tag))) {
           d = reuse?.get(at - base) ?? new Die(this, at - base, ab, attrsPos);
           visit(d, anc);
         }
         if (ab.hasChildren) {
-          if (stack.length >= MAX_DEPTH) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
+          if (stack.length >= MAX_DEPTH) { r.pos = pos; r.fail(`DIE nesting deeper than ${MAX_DEPTH}`); }
           stack.push(d ?? anc);
         }
       }
+      r.pos = pos;
     } catch (e) {
       this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
     }
@@ -326,14 +374,14 @@ export class Unit implements FormContext {
   readString(form: number, value: number): string {
     const secs = this.dwarf.sections;
     switch (form) {
-      case C.DW_FORM_strp: return secs.reader(this.isDwo ? '.debug_str.dwo' : '.debug_str', value).cstr();
-      case C.DW_FORM_line_strp: return secs.reader('.debug_line_str', value).cstr();
+      case C.DW_FORM_strp: return secs.cstr(this.isDwo ? '.debug_str.dwo' : '.debug_str', value);
+      case C.DW_FORM_line_strp: return secs.cstr('.debug_line_str', value);
       case C.DW_FORM_strx: case C.DW_FORM_strx1: case C.DW_FORM_strx2: case C.DW_FORM_strx3: case C.DW_FORM_strx4: case C.DW_FORM_GNU_str_index: {
         const base = this.strOffsetsBase ?? (this.version >= 5 ? 2 * this.offsetSize : 0);
         const name = this.isDwo ? '.debug_str_offsets.dwo' : '.debug_str_offsets';
         const r = secs.reader(name, base + value * this.offsetSize);
         const off = readOffset(r, this.offsetSize);
-        return secs.reader(this.isDwo ? '.debug_str.dwo' : '.debug_str', off).cstr();
+        return secs.cstr(this.isDwo ? '.debug_str.dwo' : '.debug_str', off);
       }
       default: throw new Error(`string form ${C.formName(form)} (supplementary file) is not supported`);
     }

@@ -1,7 +1,8 @@
 import type { Dwarf } from '../dwarf/dwarf';
 import type { Unit } from '../dwarf/unit';
 import { readAddress, readOffset, msg } from '../dwarf/form';
-import { isDiscardedStart } from '../dwarf/ranges';
+import { isDiscardedStart, AddrRange } from '../dwarf/ranges';
+import { scanRootRanges } from '../dwarf/rootscan';
 import * as C from '../dwarf/constants';
 
 /**
@@ -36,10 +37,17 @@ export class AddressIndex {
     }
     this.units.forEach((u, i) => {
       if (covered.has(i)) return;
-      const root = u.root();
-      if (!root) return;
-      let rs = root.ranges();
-      if (rs.length === 0 && !root.has(C.DW_AT_ranges) && !root.has(C.DW_AT_low_pc)) {
+      // common root DIE shapes are decoded directly (cheap for thousands of units), others through the unit
+      let rs: AddrRange[], described: boolean;
+      const fast = scanRootRanges(u);
+      if (fast) ({ ranges: rs, described } = fast);
+      else {
+        const root = u.root();
+        if (!root) return;
+        rs = root.ranges();
+        described = root.has(C.DW_AT_ranges) || root.has(C.DW_AT_low_pc);
+      }
+      if (rs.length === 0 && !described) {
         // fall back to line sequences only for units that describe no ranges at all (as LLVM, which has no
         // fallback, would give nothing; a unit whose ranges are present but empty covers no code)
         const lp = u.lineProgram();

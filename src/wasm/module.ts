@@ -5,6 +5,7 @@ import { SectionHeader, SectionId, indexSections, sectionReader, requireEnd } fr
 import { NameSection, parseNameSection } from './names';
 import { ValType, readValType } from './valtypes';
 import { skipConstExpr } from './instr';
+import { EnsureFn, loaderOf } from '../util/lazy';
 
 export type { ValType, HeapType } from './valtypes';
 export { valTypeName, readValType, readHeapType } from './valtypes';
@@ -54,9 +55,25 @@ export class WasmModule {
   private _globals?: GlobalType[];
   private _exports?: Array<{ name: string; kind: number; index: number }>;
 
+  /**
+   * Loader of lazily filled bytes (src/util/lazy.ts), undefined for complete
+   * bytes. Only the `.debug_*` sections stay lazy (DwarfSections ensures what
+   * it reads); every other section is read here, so code that reads
+   * `bytes` directly (decoder, disassembly) sees real data.
+   */
+  readonly ensure?: EnsureFn;
+
   constructor(readonly bytes: Uint8Array, readonly file: string) {
-    this.sections = indexSections(bytes, file);
+    const ensure = loaderOf(bytes);
+    this.sections = indexSections(bytes, file, ensure);
+    if (ensure) {
+      this.ensure = ensure;
+      for (const s of this.sections) if (!s.customName?.startsWith('.debug_')) ensure(s.headerStart, s.end);
+    }
   }
+
+  /** Make a section's bytes valid (no-op for complete bytes). */
+  ensureSection(s: SectionHeader): void { this.ensure?.(s.headerStart, s.end); }
 
   section(id: SectionId): SectionHeader | undefined {
     return this.sections.find((s) => s.id === id);
@@ -70,6 +87,7 @@ export class WasmModule {
   /** Content (view, no copy) of the first custom section with this name. */
   customSection(name: string): Uint8Array | undefined {
     const s = this.customSections(name)[0];
+    if (s) this.ensureSection(s);
     return s ? this.bytes.subarray(s.contentStart, s.end) : undefined;
   }
 
@@ -80,7 +98,7 @@ export class WasmModule {
   }
   private _codeStart?: FileOffset | null;
 
-  reader(s: SectionHeader): ByteReader { return sectionReader(this.bytes, this.file, s); }
+  reader(s: SectionHeader): ByteReader { this.ensureSection(s); return sectionReader(this.bytes, this.file, s); }
 
   get types(): FuncType[] {
     if (this._types) return this._types;

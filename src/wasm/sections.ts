@@ -1,6 +1,7 @@
 import { ByteReader } from '../util/reader';
 import { FormatError } from '../util/errors';
 import { FileOffset, fileOffset } from '../util/offsets';
+import type { EnsureFn } from '../util/lazy';
 
 export const SECTION_NAMES = [
   'custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export',
@@ -33,8 +34,9 @@ const WASM_MAGIC = 0x6d736100;
  * names), never the payloads. Works for modules and for core dumps (which
  * are modules that are never instantiated).
  */
-export function indexSections(bytes: Uint8Array, file: string): SectionHeader[] {
+export function indexSections(bytes: Uint8Array, file: string, ensure?: EnsureFn): SectionHeader[] {
   const r = new ByteReader(bytes, file, 'header');
+  ensure?.(0, 8);
   if (bytes.length < 8) r.fail(`file too short for a Wasm header (${bytes.length} bytes)`, 0);
   if (r.u32() !== WASM_MAGIC) r.fail('bad magic: not a WebAssembly binary', 0);
   const version = r.u32();
@@ -43,6 +45,7 @@ export function indexSections(bytes: Uint8Array, file: string): SectionHeader[] 
   while (!r.atEnd) {
     const headerStart = r.pos;
     r.section = 'section header';
+    ensure?.(headerStart, headerStart + 6);
     const id = r.u8();
     if (id > 13) r.fail(`unknown section id ${id}`, headerStart);
     const size = r.uleb32();
@@ -53,6 +56,13 @@ export function indexSections(bytes: Uint8Array, file: string): SectionHeader[] 
     let contentStart = payloadStart;
     if (id === SectionId.Custom) {
       const cr = r.window(payloadStart, end, 'custom');
+      if (ensure) {
+        // the name: its length LEB, then as many bytes as it says (bounded by the section)
+        ensure(payloadStart, Math.min(end, payloadStart + 5));
+        const len = cr.uleb32();
+        ensure(cr.pos, Math.min(end, cr.pos + len));
+        cr.pos = payloadStart;
+      }
       customName = cr.name();
       contentStart = cr.pos;
     }

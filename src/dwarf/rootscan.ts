@@ -1,0 +1,107 @@
+import * as C from './constants';
+import { fixedFormSize } from './form';
+import { isDiscardedStart, AddrRange } from './ranges';
+import type { Unit } from './unit';
+import { ROOT_PREFIX } from './unit';
+
+/** What an address index needs from a unit's root DIE. */
+export interface RootRanges {
+  /** The root DIE's ranges, as `unit.root().ranges()` gives them. */
+  ranges: AddrRange[];
+  /** The root DIE has DW_AT_low_pc or DW_AT_ranges (its ranges are described, even if empty). */
+  described: boolean;
+}
+
+/**
+ * The ranges of a unit's root DIE for the common shape (its abbreviation is
+ * the first of its table, low_pc/high_pc in plain address/constant forms,
+ * no DW_AT_ranges), decoded straight from the bytes: no abbreviation table,
+ * DIE or reader objects, and only a prefix of the unit is loaded. Indexing
+ * thousands of units does this once each. Returns undefined for anything
+ * else (the caller then uses `unit.root()`, which also reports errors), so
+ * the result is always what `root().ranges()` would give.
+ */
+export function scanRootRanges(u: Unit): RootRanges | undefined {
+  const secs = u.dwarf.sections, h = u.header;
+  const info = secs.get(u.dieSection);
+  const abName = u.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev';
+  const ab = secs.get(abName);
+  if (!info || !ab || h.abbrevOffset >= ab.size) return undefined;
+  const len = Math.min(h.end - h.dieStart, ROOT_PREFIX);
+  secs.ensure(u.dieSection, h.dieStart, len);
+  secs.ensure(abName);
+  const d = info.bytes, a = ab.bytes;
+  let p = info.base + h.dieStart;
+  const pEnd = p + len;
+  let q = ab.base + h.abbrevOffset;
+  const qEnd = ab.base + ab.size;
+  let v = leb(d, p, pEnd);
+  if (v <= 0) return undefined;
+  p = lebEnd;
+  const code = v;
+  if (leb(a, q, qEnd) !== code) return undefined;
+  if (leb(a, lebEnd, qEnd) < 0) return undefined; // tag
+  q = lebEnd;
+  if (q >= qEnd) return undefined;
+  q++; // has-children flag
+  let low: number | undefined, high: number | undefined, highIsAddr = false, hasLow = false;
+  const as = u.addressSize;
+  for (let n = 0; ; n++) {
+    const at = n > 1000 ? -1 : leb(a, q, qEnd);
+    const form = at < 0 ? -1 : leb(a, lebEnd, qEnd);
+    if (form < 0) return undefined;
+    q = lebEnd;
+    if (at === 0 && form === 0) break;
+    if (at === 0 || form === C.DW_FORM_implicit_const || form === C.DW_FORM_indirect || at === C.DW_AT_ranges) return undefined;
+    let num: number | undefined;
+    const fixed = fixedFormSize(form, u);
+    if (fixed >= 0) {
+      if (p + fixed > pEnd) return undefined;
+      if (form === C.DW_FORM_addr && (as === 4 || as === 8)) {
+        num = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
+        if (as === 8) { const hi = d[p + 4] + d[p + 5] * 0x100 + d[p + 6] * 0x10000 + d[p + 7] * 0x1000000; if (hi >= 0x200000) return undefined; num += hi * 0x100000000; }
+      } else if (form === C.DW_FORM_data1) num = d[p];
+      else if (form === C.DW_FORM_data2) num = d[p] + d[p + 1] * 0x100;
+      else if (form === C.DW_FORM_data4) num = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
+      p += fixed;
+    } else if (form === C.DW_FORM_udata || form === C.DW_FORM_sdata || form === C.DW_FORM_strx || form === C.DW_FORM_GNU_str_index || form === C.DW_FORM_ref_udata) {
+      v = leb(d, p, pEnd);
+      if (v < 0) return undefined;
+      p = lebEnd;
+      if (form === C.DW_FORM_udata) num = v;
+    } else if (form === C.DW_FORM_string) {
+      const nul = d.indexOf(0, p);
+      if (nul < 0 || nul >= pEnd) return undefined;
+      p = nul + 1;
+    } else if (form === C.DW_FORM_exprloc || form === C.DW_FORM_block) {
+      v = leb(d, p, pEnd);
+      if (v < 0 || lebEnd + v > pEnd) return undefined;
+      p = lebEnd + v;
+    } else if (form === C.DW_FORM_block1) {
+      if (p >= pEnd || p + 1 + d[p] > pEnd) return undefined;
+      p += 1 + d[p];
+    } else return undefined;
+    // (an attribute given twice: leave it to the general path)
+    if (at === C.DW_AT_low_pc) { if (num === undefined || hasLow) return undefined; low = num; hasLow = true; }
+    else if (at === C.DW_AT_high_pc) { if (num === undefined || high !== undefined) return undefined; high = num; highIsAddr = form === C.DW_FORM_addr; }
+  }
+  if (low === undefined || high === undefined) return { ranges: [], described: hasLow };
+  const end = highIsAddr ? high : low + high;
+  if (end <= low || isDiscardedStart(low, as)) return { ranges: [], described: true };
+  return { ranges: [{ begin: low, end }], described: true };
+}
+
+/** End position of the last `leb` read. */
+let lebEnd = 0;
+
+/** An unsigned LEB128 of at most 5 bytes in [p, end), or -1; sets `lebEnd`. */
+function leb(b: Uint8Array, p: number, end: number): number {
+  let v = 0, mul = 1;
+  for (let i = 0; i < 5 && p < end; i++) {
+    const x = b[p++];
+    v += (x & 0x7f) * mul;
+    if (x < 0x80) { lebEnd = p; return v; }
+    mul *= 128;
+  }
+  return -1;
+}
