@@ -45,7 +45,7 @@ export class DwarfSections {
     const out: DwarfSection[] = [];
     for (const s of m.sections) {
       if (s.customName !== undefined && s.customName.startsWith('.debug_')) {
-        out.push({ name: s.customName, bytes: m.bytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart, ensure: m.ensure });
+        out.push({ name: s.customName, bytes: m.unloadedBytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart, ensure: m.ensure });
       }
     }
     return new DwarfSections(m.file, out);

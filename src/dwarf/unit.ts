@@ -162,9 +162,23 @@ export class Unit implements FormContext {
     }
   }
 
+  /** Skip one plan item at `pos` through the general code (errors included); the new position. */
+  private skipSlow(r: ByteReader, pos: number, x: number): number {
+    r.pos = pos;
+    if (x >= 0) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
+    skipForm(r, -x, this);
+    return r.pos;
+  }
+
+  private noAbbrev(r: ByteReader, code: number, at: number): never {
+    return r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
+  }
+
+  private get planKey(): number { return this.version * 10000 + this.addressSize * 100 + this.offsetSize; }
+
   /** The skip plan of an abbreviation for this unit's format (cached on the abbreviation). */
   private planOf(ab: Abbrev): Int32Array {
-    const key = this.version * 10000 + this.addressSize * 100 + this.offsetSize;
+    const key = this.planKey;
     let plan = ab._plan;
     if (plan === undefined || ab._planKey !== key) {
       const out: number[] = [];
@@ -278,6 +292,7 @@ export class Unit implements FormContext {
       if (!root.hasChildren) return;
       const stack: Die[] = [root];
       let pos = r.pos;
+      const key = this.planKey;
       while (stack.length > 0 && pos < end) {
         const at = pos;
         let code = bytes[at];
@@ -285,25 +300,19 @@ export class Unit implements FormContext {
         else { r.pos = at; code = r.ulebN(); pos = r.pos; }
         if (code === 0) { stack.pop(); continue; }
         const ab = abbrevs.get(code);
-        if (!ab) r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
+        if (!ab) { r.pos = pos; this.noAbbrev(r, code, at); }
         const attrsPos = pos;
-        const plan = this.planOf(ab);
+        let plan = ab._plan;
+        if (plan === undefined || ab._planKey !== key) plan = this.planOf(ab);
         for (let i = 0; i < plan.length; i++) {
           const x = plan[i];
           if (x >= 0 && pos + x <= end) { pos += x; continue; }
-          if (x === -C.DW_FORM_exprloc || x === -C.DW_FORM_block || x === -C.DW_FORM_udata || x === -C.DW_FORM_sdata) {
-            // one LEB128 (a length for exprloc/block), inline when short and in bounds
-            let p = pos, v = 0, mul = 1, ok = false;
-            for (let k = 0; k < 4 && p < end; k++) { const b = bytes[p++]; v += (b & 0x7f) * mul; if (b < 0x80) { ok = true; break; } mul *= 128; }
-            if (ok) {
-              if (x === -C.DW_FORM_udata || x === -C.DW_FORM_sdata) { pos = p; continue; }
-              if (p + v <= end) { pos = p + v; continue; }
-            }
+          if (x === -C.DW_FORM_exprloc || x === -C.DW_FORM_block) {
+            // a short length LEB128 and the bytes it counts, in bounds
+            const b = bytes[pos];
+            if (b < 0x80 && pos + 1 + b <= end) { pos += 1 + b; continue; }
           }
-          r.pos = pos;
-          if (x >= 0) r.fail(`unexpected end of ${r.section ?? 'data'} reading attribute values`);
-          skipForm(r, -x, this);
-          pos = r.pos;
+          pos = this.skipSlow(r, pos, x);
         }
         const anc = stack[stack.length - 1];
         let d: Die | undefined;

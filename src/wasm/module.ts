@@ -62,15 +62,35 @@ export class WasmModule {
    * `bytes` directly (decoder, disassembly) sees real data.
    */
   readonly ensure?: EnsureFn;
+  private readonly _bytes: Uint8Array;
+  /** Lazily filled bytes: the Code section, read on first use of `bytes` or of a reader over it. */
+  private _lazyCode?: SectionHeader;
 
-  constructor(readonly bytes: Uint8Array, readonly file: string) {
+  constructor(bytes: Uint8Array, readonly file: string) {
+    this._bytes = bytes;
     const ensure = loaderOf(bytes);
     this.sections = indexSections(bytes, file, ensure);
     if (ensure) {
       this.ensure = ensure;
-      for (const s of this.sections) if (!s.customName?.startsWith('.debug_')) ensure(s.headerStart, s.end);
+      for (const s of this.sections) {
+        if (s.customName?.startsWith('.debug_')) continue;
+        if (s.id === SectionId.Code && s.end - s.headerStart > 65536) { this._lazyCode = s; continue; }
+        ensure(s.headerStart, s.end);
+      }
     }
   }
+
+  /** The file's bytes (for lazily filled bytes: everything but the `.debug_*` sections is valid). */
+  get bytes(): Uint8Array {
+    if (this._lazyCode) { this.ensureSection(this._lazyCode); this._lazyCode = undefined; }
+    return this._bytes;
+  }
+
+  /**
+   * The buffer without loading anything: for readers that ensure what they
+   * read themselves (DwarfSections). Same as `bytes` for complete bytes.
+   */
+  get unloadedBytes(): Uint8Array { return this._bytes; }
 
   /** Make a section's bytes valid (no-op for complete bytes). */
   ensureSection(s: SectionHeader): void { this.ensure?.(s.headerStart, s.end); }
@@ -88,7 +108,7 @@ export class WasmModule {
   customSection(name: string): Uint8Array | undefined {
     const s = this.customSections(name)[0];
     if (s) this.ensureSection(s);
-    return s ? this.bytes.subarray(s.contentStart, s.end) : undefined;
+    return s ? this._bytes.subarray(s.contentStart, s.end) : undefined;
   }
 
   /** File offset of the Code section payload start: DWARF address 0. */
@@ -98,7 +118,7 @@ export class WasmModule {
   }
   private _codeStart?: FileOffset | null;
 
-  reader(s: SectionHeader): ByteReader { this.ensureSection(s); return sectionReader(this.bytes, this.file, s); }
+  reader(s: SectionHeader): ByteReader { this.ensureSection(s); return sectionReader(this._bytes, this.file, s); }
 
   get types(): FuncType[] {
     if (this._types) return this._types;
@@ -365,7 +385,8 @@ export class WasmModule {
   get buildId(): string | undefined {
     const s = this.customSections('build_id')[0];
     if (!s) return undefined;
-    const content = this.bytes.subarray(s.contentStart, s.end);
+    this.ensureSection(s);
+    const content = this._bytes.subarray(s.contentStart, s.end);
     let len = 0, shift = 0, i = 0;
     for (; i < content.length && i < 5; i++) {
       len += (content[i] & 0x7f) * 2 ** shift;
