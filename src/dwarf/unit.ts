@@ -237,8 +237,7 @@ export class Unit implements FormContext {
     if (this._dies) return this._dies;
     const dies: Die[] = [];
     this._dies = dies;
-    const reuse = this._light;
-    this._light = undefined;
+    const reuse = this._lightList;
     this.walk(true, (d, parent) => {
       d.parent = parent;
       d._children = d.hasChildren ? [] : EMPTY;
@@ -259,17 +258,14 @@ export class Unit implements FormContext {
     if (this._dies) return this._dies.filter((d) => SCOPE_TAGS.has(d.tag));
     if (this._lightList) return this._lightList;
     const list: Die[] = [];
-    const map = new Map<number, Die>();
     this.walk(false, (d, parent) => {
       d.parent = parent;
       list.push(d);
-      map.set(d.offset, d);
     });
-    this._light = map;
     this._lightList = list;
     return list;
   }
-  private _light?: Map<number, Die>;
+  /** DIEs of `scopeDies`, in offset order (the walk's order). */
   private _lightList?: Die[];
 
   /**
@@ -280,7 +276,7 @@ export class Unit implements FormContext {
    * on big units, where every call counts); anything else, errors
    * included, goes through `skipForm` / `skipAttrs`.
    */
-  private walk(all: boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Map<number, Die>): void {
+  private walk(all: boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Die[]): void {
     const root = this.root();
     if (!root) return;
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
@@ -291,7 +287,7 @@ export class Unit implements FormContext {
       visit(root, undefined);
       if (!root.hasChildren) return;
       const stack: Die[] = [root];
-      let pos = r.pos;
+      let pos = r.pos, ri = 0;
       const key = this.planKey;
       while (stack.length > 0 && pos < end) {
         const at = pos;
@@ -317,7 +313,13 @@ export class Unit implements FormContext {
         const anc = stack[stack.length - 1];
         let d: Die | undefined;
         if (all || (ab._scope ??= SCOPE_TAGS.has(ab.tag))) {
-          d = reuse?.get(at - base) ?? new Die(this, at - base, ab, attrsPos);
+          const off = at - base;
+          if (reuse) {
+            // both in offset order: advance a cursor instead of looking up
+            while (ri < reuse.length && reuse[ri].offset < off) ri++;
+            if (ri < reuse.length && reuse[ri].offset === off) d = reuse[ri++];
+          }
+          d ??= new Die(this, off, ab, attrsPos);
           visit(d, anc);
         }
         if (ab.hasChildren) {
@@ -333,19 +335,11 @@ export class Unit implements FormContext {
 
   /** The DIE at a section-relative offset in this unit (binary search over the parsed tree). */
   dieAt(offset: number): Die | undefined {
-    if (!this._dies) {
-      const light = this._light?.get(offset);
+    if (!this._dies && this._lightList) {
+      const light = findByOffset(this._lightList, offset);
       if (light) return light;
     }
-    const dies = this.parseTree();
-    let lo = 0, hi = dies.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const o = dies[mid].offset;
-      if (o === offset) return dies[mid];
-      if (o < offset) lo = mid + 1; else hi = mid - 1;
-    }
-    return undefined;
+    return findByOffset(this.parseTree(), offset);
   }
 
   /** The type DIE of a type unit. */
@@ -484,4 +478,16 @@ export class Unit implements FormContext {
   get language(): number | undefined { return this.root()?.udata(C.DW_AT_language); }
   get name(): string | undefined { return this.root()?.name; }
   get compDir(): string | undefined { return (this.skeleton ?? this).root()?.str(C.DW_AT_comp_dir) ?? this.root()?.str(C.DW_AT_comp_dir); }
+}
+
+/** Binary search of DIEs in offset order. */
+function findByOffset(dies: Die[], offset: number): Die | undefined {
+  let lo = 0, hi = dies.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = dies[mid].offset;
+    if (o === offset) return dies[mid];
+    if (o < offset) lo = mid + 1; else hi = mid - 1;
+  }
+  return undefined;
 }

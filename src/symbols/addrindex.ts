@@ -95,6 +95,16 @@ export class AddressIndex {
 
   /** Endpoint sweep as LLVM's DWARFDebugAranges::construct: where ranges overlap, the unit already covering the previous piece continues, else the lowest offset wins. */
   private sweep(raw: Array<[number, number, number]>): void {
+    // common case: ranges that neither overlap nor touch are the index as they are, in address order
+    const order = raw.filter((x) => x[1] > x[0]).sort((x, y) => x[0] - y[0]);
+    let disjoint = true;
+    for (let i = 1; i < order.length && disjoint; i++) if (order[i][0] <= order[i - 1][1]) disjoint = false;
+    if (disjoint) {
+      const n = order.length;
+      this.begin = new Float64Array(n); this.end = new Float64Array(n); this.unitIdx = new Int32Array(n);
+      for (let i = 0; i < n; i++) { this.begin[i] = order[i][0]; this.end[i] = order[i][1]; this.unitIdx[i] = order[i][2]; }
+      return;
+    }
     const pts: Array<[number, boolean, number]> = [];
     for (const [b, e, i] of raw) if (e > b) { pts.push([b, true, i]); pts.push([e, false, i]); }
     pts.sort((x, y) => x[0] - y[0]);
