@@ -6,6 +6,8 @@
  *      cached in bench/.cache/),
  *  (c) `bt` of a real fixture core dump (stack overflow: a deep stack).
  * Each side runs in its own process; peak RSS is measured per process.
+ * Both sides run BENCH_RUNS times (default 5, alternating) and the medians
+ * are printed with the spread: the machine is shared.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +40,7 @@ function pickAddresses(file: string, n = 50): number[] {
   return out;
 }
 
-interface Ours { cpuMs: number; firstMs: number; allMs: number; totalMs: number; readMs: number; maxRss: number; frames: number; withLine: number; units: number; unitsParsed: number; fileBytes: number }
+interface Ours { cpuMs: number; firstMs: number; allMs: number; totalMs: number; readMs: number; maxRss: number; frames: number; withLine: number; units: number; unitsParsed: number; fileBytes: number; loadedBytes?: number }
 
 function runOurs(file: string, addrs: number[]): Ours {
   const r = spawnSync(process.execPath, [join(__dirname, 'gen', 'symbolize-worker.js'), file, addrs.map((a) => a.toString(16)).join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -46,7 +48,9 @@ function runOurs(file: string, addrs: number[]): Ours {
   return JSON.parse(r.stdout) as Ours;
 }
 
-function runLlvm(bin: string, file: string, addrs: number[]): { ms: number; maxRss?: number; cpuMs?: number } | undefined {
+interface Llvm { ms: number; maxRss?: number; cpuMs?: number }
+
+function runLlvm(bin: string, file: string, addrs: number[]): Llvm | undefined {
   const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
   const hasTime = existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
@@ -61,16 +65,42 @@ function runLlvm(bin: string, file: string, addrs: number[]): { ms: number; maxR
 
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
+/** Runs per side (alternating ours / llvm): the machine is shared, so medians are reported. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+
+function median(xs: number[]): number {
+  const a = xs.slice().sort((x, y) => x - y);
+  return a.length % 2 ? a[a.length >> 1] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+}
+
+/** Field-wise median of the runs (RSS: the largest, to stay conservative). */
+function summarize<T extends object>(runs: T[], maxKeys: string[]): T {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(runs[0])) {
+    const vals = runs.map((r) => (r as Record<string, unknown>)[k]).filter((v): v is number => typeof v === 'number');
+    if (vals.length) out[k] = maxKeys.includes(k) ? Math.max(...vals) : median(vals);
+  }
+  return out as T;
+}
+
 function report(label: string, file: string, addrs: number[]): void {
   const size = statSync(file).size;
-  const ours = runOurs(file, addrs);
-  console.log(`   ${label}: ${file.replace(ROOT + '/', '')} (${mb(size)}), ${addrs.length} addresses, ${ours.units} units (${ours.unitsParsed} parsed)`);
-  console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms (CPU ${ours.cpuMs.toFixed(0)} ms, without node startup); peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file); ${ours.frames} frames, ${ours.withLine} with lines`);
   const bin = llvmBin();
+  const oursRuns: Ours[] = [], llvmRuns: Llvm[] = [];
+  let llvmFailed = false;
+  for (let i = 0; i < RUNS; i++) {
+    oursRuns.push(runOurs(file, addrs));
+    if (bin && !llvmFailed) { const l = runLlvm(bin, file, addrs); if (l) llvmRuns.push(l); else llvmFailed = true; }
+  }
+  const ours = summarize(oursRuns, ['maxRss']);
+  const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+  console.log(`   ${label}: ${file.replace(ROOT + '/', '')} (${mb(size)}), ${addrs.length} addresses, ${ours.units} units (${ours.unitsParsed} parsed); median of ${RUNS} runs each`);
+  console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms (runs ${spread(oursRuns.map((r) => r.totalMs))}; CPU ${ours.cpuMs.toFixed(0)} ms, without node startup); ` +
+    `peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file)${ours.loadedBytes !== undefined ? `, ${mb(ours.loadedBytes)} of the file read` : ''}; ${ours.frames} frames, ${ours.withLine} with lines`);
   if (!bin) { console.log('     llvm-symbolizer not installed: no comparison'); return; }
-  const l = runLlvm(bin, file, addrs);
-  if (!l) { console.log(`     ${bin} failed on this module`); return; }
-  console.log(`     ${bin}: ${l.ms.toFixed(0)} ms (process, whole run${l.cpuMs !== undefined ? `, CPU ${l.cpuMs.toFixed(0)} ms` : ''})${l.maxRss ? `; peak RSS ${mb(l.maxRss)}` : ''}`);
+  if (llvmFailed || llvmRuns.length === 0) { console.log(`     ${bin} failed on this module`); return; }
+  const l = summarize(llvmRuns, ['maxRss']);
+  console.log(`     ${bin}: ${l.ms.toFixed(0)} ms (process, whole run; runs ${spread(llvmRuns.map((r) => r.ms))}${l.cpuMs !== undefined ? `; CPU ${l.cpuMs.toFixed(0)} ms` : ''})${l.maxRss ? `; peak RSS ${mb(l.maxRss)}` : ''}`);
   console.log(`     ratio llvm/ours: wall ${(l.ms / ours.totalMs).toFixed(2)}x${l.cpuMs ? `, CPU ${(l.cpuMs / ours.cpuMs).toFixed(2)}x` : ''} (>1 = we are faster)${l.maxRss ? `; memory ours/llvm ${(ours.maxRss / l.maxRss).toFixed(2)}x` : ''}`);
 }
 
