@@ -10,13 +10,14 @@ export interface FactValue { frame: string; expr: string; value: string | null; 
 export interface Facts { id: string; language: string; optimized: boolean; module: string; runtimeFramesAbove?: number; coreDumps: Record<string, { full: string }>; frames: FactFrame[]; values: FactValue[] }
 
 export const FIXTURES_DIR = resolve('test/fixtures');
-/** One -O0 fixture per language by default; E2E_FIXTURES=all or a comma list picks others. */
-export const DEFAULT_FIXTURES = ['c-clang19-O0-dwarf4', 'cpp-clang19-O0', 'rust-1.63-O0', 'zig-0.11-debug'];
+/** One -O0 fixture per language: E2E_FIXTURES=quick. */
+export const QUICK_FIXTURES = ['c-clang19-O0-dwarf4', 'cpp-clang19-O0', 'rust-1.63-O0', 'zig-0.11-debug'];
 
+/** Every fixture with a facts.json by default; E2E_FIXTURES=quick or a comma list of ids picks fewer. */
 export function selectedFixtures(): Facts[] {
   const env = process.env.E2E_FIXTURES?.trim();
-  const ids = !env ? DEFAULT_FIXTURES
-    : env === 'all' ? readdirSync(FIXTURES_DIR).filter((d) => existsSync(join(FIXTURES_DIR, d, 'facts.json'))).sort()
+  const ids = !env || env === 'all' ? readdirSync(FIXTURES_DIR).filter((d) => existsSync(join(FIXTURES_DIR, d, 'facts.json'))).sort()
+    : env === 'quick' ? QUICK_FIXTURES
     : env.split(',').map((s) => s.trim()).filter(Boolean);
   return ids.filter((id) => existsSync(join(FIXTURES_DIR, id, 'facts.json')))
     .map((id) => JSON.parse(readFileSync(join(FIXTURES_DIR, id, 'facts.json'), 'utf8')) as Facts);

@@ -113,12 +113,13 @@ export class Workbench {
       }
       for (let attempt = 0; ; attempt++) {
         try {
+          // Generous waits: the machine may be busy, and a nudge restarts the listing.
           await this.page.waitForFunction(`document.querySelector('.quick-input-widget input.input')?.value === ${JSON.stringify(dir)}`,
-            undefined, { timeout: 3000 });
-          await upRow.waitFor({ state: 'visible', timeout: 3000 });
+            undefined, { timeout: 5000 });
+          await upRow.waitFor({ state: 'visible', timeout: 8000 });
           await this.page.waitForTimeout(400);
           await this.page.keyboard.type(name, { delay: 5 });
-          await fileRow.waitFor({ state: 'visible', timeout: 3000 });
+          await fileRow.waitFor({ state: 'visible', timeout: 8000 });
           break;
         } catch (e) {
           if (attempt >= 4) throw e;
@@ -279,10 +280,21 @@ export class Workbench {
       if (!best || Math.abs(c.y - mid) < Math.abs(best.y - mid)) best = c;
     }
     if (!best) throw new Error(`'${word}' is not visible in the editor`);
-    await this.page.mouse.move(best.x - 30, best.y);
-    await this.page.mouse.move(best.x, best.y, { steps: 5 });
     const widget = this.page.locator('.debug-hover-widget').first();
-    await widget.waitFor({ state: 'visible', timeout: 15_000 });
+    // Hovers can be dismissed by stray mouse moves: retry from a neutral spot.
+    for (let attempt = 0; ; attempt++) {
+      await this.page.mouse.move(editor.x - 20, editor.y + editor.height - 5);
+      await this.page.waitForTimeout(300);
+      await this.page.mouse.move(best.x - 2, best.y, { steps: 4 });
+      await this.page.waitForTimeout(100);
+      await this.page.mouse.move(best.x, best.y); // a last small move re-arms the hover timer
+      try {
+        await widget.waitFor({ state: 'visible', timeout: 6000 });
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+      }
+    }
     await this.page.waitForTimeout(300);
     return (await widget.innerText()).replace(/\s+/g, ' ').trim();
   }
