@@ -32,6 +32,8 @@ const MAX_DEPTH = 2000;
 const UNIT_HEADER_MAX = 40;
 /** Bytes of a unit loaded first to read its root DIE (the whole unit only if the root DIE runs past them). */
 export const ROOT_PREFIX = 512;
+/** Abbreviation codes below this are cached in flat arrays during a DIE walk. */
+const WALK_CACHE = 256;
 const EMPTY: Die[] = [];
 Object.freeze(EMPTY);
 
@@ -289,26 +291,39 @@ export class Unit implements FormContext {
       const stack: Die[] = [root];
       let pos = r.pos, ri = 0;
       const key = this.planKey;
+      const fixedByCode = new Int32Array(WALK_CACHE).fill(-2);
+      const byCode: Array<Abbrev | undefined> = new Array<Abbrev | undefined>(WALK_CACHE).fill(undefined);
       while (stack.length > 0 && pos < end) {
         const at = pos;
         let code = bytes[at];
         if (code < 0x80) pos = at + 1;
         else { r.pos = at; code = r.ulebN(); pos = r.pos; }
         if (code === 0) { stack.pop(); continue; }
-        const ab = abbrevs.get(code);
-        if (!ab) { r.pos = pos; this.noAbbrev(r, code, at); }
+        // per-code cache for this walk: the abbreviation, and its size when all its values have a fixed size
+        let ab: Abbrev | undefined, fsz = -2;
+        if (code < WALK_CACHE) { fsz = fixedByCode[code]; ab = byCode[code]; }
+        if (fsz === -2 || !ab) {
+          ab = abbrevs.get(code);
+          if (!ab) { r.pos = pos; this.noAbbrev(r, code, at); }
+          const pl = this.planOf(ab);
+          fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
+          if (code < WALK_CACHE) { fixedByCode[code] = fsz; byCode[code] = ab; }
+        }
         const attrsPos = pos;
-        let plan = ab._plan;
-        if (plan === undefined || ab._planKey !== key) plan = this.planOf(ab);
-        for (let i = 0; i < plan.length; i++) {
-          const x = plan[i];
-          if (x >= 0 && pos + x <= end) { pos += x; continue; }
-          if (x === -C.DW_FORM_exprloc || x === -C.DW_FORM_block) {
-            // a short length LEB128 and the bytes it counts, in bounds
-            const b = bytes[pos];
-            if (b < 0x80 && pos + 1 + b <= end) { pos += 1 + b; continue; }
+        if (fsz >= 0 && pos + fsz <= end) pos += fsz;
+        else {
+          let plan = ab._plan;
+          if (plan === undefined || ab._planKey !== key) plan = this.planOf(ab);
+          for (let i = 0; i < plan.length; i++) {
+            const x = plan[i];
+            if (x >= 0 && pos + x <= end) { pos += x; continue; }
+            if (x === -C.DW_FORM_exprloc || x === -C.DW_FORM_block) {
+              // a short length LEB128 and the bytes it counts, in bounds
+              const b = bytes[pos];
+              if (b < 0x80 && pos + 1 + b <= end) { pos += 1 + b; continue; }
+            }
+            pos = this.skipSlow(r, pos, x);
           }
-          pos = this.skipSlow(r, pos, x);
         }
         const anc = stack[stack.length - 1];
         let d: Die | undefined;
