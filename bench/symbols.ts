@@ -96,7 +96,7 @@ function report(label: string, file: string, addrs: number[]): void {
   const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
   console.log(`   ${label}: ${file.replace(ROOT + '/', '')} (${mb(size)}), ${addrs.length} addresses, ${ours.units} units (${ours.unitsParsed} parsed); median of ${RUNS} runs each`);
   console.log(`     ours: read ${ours.readMs.toFixed(0)} ms, first frame ${ours.firstMs.toFixed(0)} ms, all ${addrs.length} ${ours.allMs.toFixed(0)} ms, total ${ours.totalMs.toFixed(0)} ms (runs ${spread(oursRuns.map((r) => r.totalMs))}; CPU ${ours.cpuMs.toFixed(0)} ms, without node startup); ` +
-    `peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file)${ours.loadedBytes !== undefined ? `, ${mb(ours.loadedBytes)} of the file read` : ''}; ${ours.frames} frames, ${ours.withLine} with lines`);
+    `peak RSS ${mb(ours.maxRss)} (${(100 * ours.maxRss / size).toFixed(0)}% of file; largest of the runs, median ${mb(median(oursRuns.map((r) => r.maxRss)))})${ours.loadedBytes !== undefined ? `, ${mb(ours.loadedBytes)} of the file read` : ''}; ${ours.frames} frames, ${ours.withLine} with lines`);
   if (!bin) { console.log('     llvm-symbolizer not installed: no comparison'); return; }
   if (llvmFailed || llvmRuns.length === 0) { console.log(`     ${bin} failed on this module`); return; }
   const l = summarize(llvmRuns, ['maxRss']);

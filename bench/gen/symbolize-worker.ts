@@ -4,10 +4,24 @@
  * Opens the module (read on demand, as the CLI does), builds a Symbolizer and symbolizes every address;
  * prints one JSON line with timings (ms) and peak RSS (bytes).
  */
+import { readFileSync } from 'node:fs';
 import { openLazy } from '../../host/lazyFile';
 import { WasmModule } from '../../src/wasm/module';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { codeAddr } from '../../src/util/offsets';
+
+/**
+ * Peak RSS of this process. Linux's VmHWM is this process image's own high
+ * water mark; getrusage's maxrss also counts the parent's memory at fork
+ * (the bench parent may hold a whole module), so it is only the fallback.
+ */
+function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS * 1024;
+}
 
 function main(): void {
   const [file, list] = process.argv.slice(2);
@@ -30,7 +44,7 @@ function main(): void {
     readMs: ms(t0, t1), firstMs: ms(t1, t2), allMs: ms(t1, t3), totalMs: ms(t0, t3),
     frames, withLine, addresses: addrs.length, fileBytes: bytes.length, loadedBytes: lf.loaded(), units: units.length,
     unitsParsed: units.filter((u) => (u as unknown as { _dies?: unknown })._dies !== undefined).length,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    maxRss: peakRss(),
     /** CPU time (user + system) of the read + index + symbolize part: robust when the machine is loaded */
     cpuMs: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(c0)),
   }));
