@@ -293,7 +293,8 @@ class LineState {
     this.n = n + 1;
     this.prologueEnd = false;
     if (end) {
-      const begin = this.A[this.seqStart];
+      let begin = this.A[this.seqStart];
+      if (begin < 0x40000000) begin |= 0; // read from a Float64Array: make it a small integer again, not a boxed double
       // empty sequences are dropped; sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are set aside
       if (this.address > begin) (isDiscardedStart(begin, this.addressSize) ? this.discarded : this.seqs).push({ begin, end: this.address, firstRow: this.seqStart, lastRow: this.n });
       this.seqStart = this.n;

@@ -82,14 +82,17 @@ export class ByteReader {
   /** Unsigned LEB128 that must fit in 32 bits (Wasm u32). */
   uleb32(): number {
     const at = this.pos;
-    let result = 0, shift = 0;
+    // multiply by a running power of 128, not `2 ** shift`: exponentiation yields a heap
+    // double even for small integers, and offsets computed from it (section bounds) would
+    // then box every position derived from them in unoptimized code
+    let result = 0, mul = 1;
     for (let i = 0; i < 5; i++) {
       if (this.pos >= this.end) this.fail('unexpected end of LEB128', at);
       const b = this.bytes[this.pos++];
       if (i === 4 && (b & 0x70) !== 0) this.fail('LEB128 u32 overflow', at);
-      result += (b & 0x7f) * 2 ** shift;
+      result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return result;
-      shift += 7;
+      mul *= 128;
     }
     return this.fail('LEB128 u32 too long', at);
   }
