@@ -13,6 +13,7 @@ import { findDebugInfo, DebugInfo } from '../host/debugfiles';
 import { WasmModule } from '../src/wasm/module';
 import { DapError, ErrorId } from './errorIds';
 import type { LaunchConfig } from './launchArgs';
+import { SourceSearch } from './sourceSearch';
 
 /** Largest file we read (a core dump holds at most 4 GiB of memory plus code). */
 const MAX_FILE = 8 * 1024 ** 3;
@@ -78,9 +79,11 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
       'Set "program" (or "modules") in the launch configuration.');
   }
   const debug = resolved.map((r) => (r.module && r.path ? debugInfoFor(r.module, r.path, cfg, warnings) : undefined));
+  const search = new SourceSearch([path.dirname(cfg.coreDump), ...resolved.map((r) => (r.module && r.path ? path.dirname(r.path) : undefined))]);
   try {
     const target = new PostMortemTarget(dump, resolved.map((r) => r.module), {
       sourceMap: cfg.sourceMap,
+      resolveSource: (p) => search.resolve(p),
       debugSections: debug.map((d) => d?.sections),
       debugOrigins: debug.map((d) => d?.origin),
     });

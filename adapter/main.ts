@@ -56,15 +56,35 @@ export function serve(opts: ServerOptions, onSession?: (s: WasmCoreDumpSession) 
   });
 }
 
+/**
+ * One session on stdin/stdout. It ends when the client goes away: stdin ends
+ * or closes (after what was already written has been flushed, for at most a
+ * second), stdout breaks (EPIPE: nothing to flush to), or SIGTERM/SIGINT/SIGHUP.
+ */
+function serveStdio(): void {
+  const session = new WasmCoreDumpSession();
+  let leaving = false;
+  const leave = (flush: boolean): void => {
+    if (leaving) return;
+    leaving = true;
+    if (!flush || process.stdout.destroyed || !process.stdout.writable) process.exit(0);
+    setTimeout(() => process.exit(0), 1000).unref();
+    process.stdout.write('', () => process.exit(0));
+  };
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => process.exit(0));
+  process.stdin.on('end', () => leave(true));
+  process.stdin.on('close', () => leave(true));
+  process.stdout.on('error', () => leave(false));
+  session.on('close', () => leave(!process.stdout.errored));
+  session.start(process.stdin, process.stdout);
+}
+
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2));
   if (parsed === 'help') { console.log(USAGE); return; }
   if (typeof parsed === 'object' && 'error' in parsed) { console.error(`wasm-coredump-dap: ${parsed.error}\n${USAGE}`); process.exitCode = 2; return; }
   if (parsed === 'stdio') {
-    const session = new WasmCoreDumpSession();
-    process.on('SIGTERM', () => process.exit(0));
-    process.stdin.on('end', () => process.exit(0));
-    session.start(process.stdin, process.stdout);
+    serveStdio();
     return;
   }
   const loopback = parsed.host === '127.0.0.1' || parsed.host === 'localhost' || parsed.host === '::1';

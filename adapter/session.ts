@@ -66,6 +66,21 @@ export const CAPABILITIES: DebugProtocol.Capabilities = {
   additionalModuleColumns: [{ attributeName: 'symbolStatus', label: 'Symbols' }],
 };
 
+/**
+ * Evaluations the client makes on its own (hovering over a word, re-evaluating
+ * watches at every stop, copying a value) fail all the time; their error
+ * still carries the message (the Watch view shows it) but is not meant to pop
+ * up as a notification. VS Code shows nothing for a hover whose evaluation
+ * failed and notifies only when `showUser` is true. REPL errors stay visible.
+ */
+const QUIET_EVALUATE_CONTEXTS = new Set(['hover', 'watch', 'clipboard', 'variables']);
+
+function quietFailure(request: DebugProtocol.Request | undefined): boolean {
+  if (request?.command !== 'evaluate') return false;
+  const ctx = (request.arguments as { context?: unknown } | undefined)?.context;
+  return typeof ctx === 'string' && QUIET_EVALUATE_CONTEXTS.has(ctx);
+}
+
 export class WasmCoreDumpSession extends DebugSession {
   readonly ctx = new SessionContext();
   private launched = false;
@@ -80,7 +95,34 @@ export class WasmCoreDumpSession extends DebugSession {
     // The base class shuts the process down on a malformed message; a post-mortem
     // server keeps serving and reports it instead.
     this.removeAllListeners('error');
-    this.on('error', (e: { body?: unknown }) => this.log(`protocol error: ${JSON.stringify(e.body ?? e)}`));
+    this.on('error', (e: { body?: unknown }) => this.onProtocolError(e));
+  }
+
+  /**
+   * A write to the client failed (EPIPE: it closed our stdout; a reset
+   * socket): nobody hears us any more, so the session ends ('close': stdio
+   * exits, a TCP connection is dropped). Reporting the failure through the
+   * broken stream would fail again, error after error, and spin forever.
+   */
+  private outputBroken = false;
+
+  private onProtocolError(e: { body?: unknown }): void {
+    if (this.outputBroken) return;
+    const text = typeof e?.body === 'string' ? e.body : JSON.stringify(e?.body ?? e);
+    if (text.startsWith('outStream error')) {
+      this.outputBroken = true;
+      this.emit('close');
+      return;
+    }
+    this.log(`protocol error: ${text}`);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (!this.outputBroken) super.sendEvent(event);
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (!this.outputBroken) super.sendResponse(response);
   }
 
   /** Server mode (TCP) or inline: never exit the process. */
@@ -106,15 +148,15 @@ export class WasmCoreDumpSession extends DebugSession {
       this.sendResponse(response);
       this.afterResponse(request.command);
     } catch (e) {
-      this.sendError(response, e);
+      this.sendError(response, e, quietFailure(request));
     }
   }
 
-  private sendError(response: DebugProtocol.Response, e: unknown): void {
+  private sendError(response: DebugProtocol.Response, e: unknown, quiet = false): void {
     const err = e instanceof DapError ? e : asDapError(e, '');
     response.success = false;
     response.message = err.message;
-    response.body = { error: { id: err.id, format: err.message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: err.id !== ErrorId.Internal } };
+    response.body = { error: { id: err.id, format: err.message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: !quiet && err.id !== ErrorId.Internal } };
     this.sendResponse(response);
   }
 

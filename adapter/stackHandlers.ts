@@ -50,8 +50,11 @@ export function toStackFrame(ctx: SessionContext, f: FrameInfo): DebugProtocol.S
   }
   if (f.moduleOffset !== undefined && f.moduleIndex !== undefined) sf.instructionPointerReference = codeRef(f.moduleIndex, f.moduleOffset);
   if (f.moduleIndex !== undefined) sf.moduleId = f.moduleIndex;
+  // VS Code focuses the first frame that is not deemphasized, reading the frame's hint before
+  // its source's (isFrameDeemphasized: frame.presentationHint ?? source.presentationHint): a
+  // frame hint on a frame whose source is not on disk would make it the focused frame.
   if (!f.hasDebugInfo) sf.presentationHint = 'subtle';
-  else if (f.inlined) sf.presentationHint = 'normal';
+  else if (f.inlined && sf.source?.presentationHint !== 'deemphasize') sf.presentationHint = 'normal';
   return sf;
 }
 

@@ -32,6 +32,12 @@ export interface TargetOptions {
   debugSections?: Array<DwarfSections | undefined>;
   /** Where each module's DWARF came from ('module', 'debug file X', ...), for `modules`. */
   debugOrigins?: Array<string | undefined>;
+  /**
+   * Where a source file is on this machine, given its path after `sourceMap`
+   * (the adapter searches near the core dump and the modules); returns the
+   * path unchanged when it knows no better. The library itself reads no files.
+   */
+  resolveSource?: (mappedPath: string) => string;
 }
 
 export interface TargetInput extends TargetOptions {
@@ -130,7 +136,7 @@ export class PostMortemTarget {
 
   private toLocation(file: string | undefined, line: number, column: number): SourceLocation | undefined {
     if (!file || line <= 0) return undefined;
-    return { path: mapSourcePath(file, this.options.sourceMap), originalPath: file, line, column };
+    return { path: this.localPath(file), originalPath: file, line, column };
   }
 
   /**
@@ -369,7 +375,13 @@ export class PostMortemTarget {
 
   /** Every source file the modules' line tables name (after source mapping). */
   sourceFiles(): SourceLocation[] {
-    return this.lineFiles().map((f) => ({ path: mapSourcePath(f.path, this.options.sourceMap), originalPath: f.path, line: 0, column: 0 }));
+    return this.lineFiles().map((f) => ({ path: this.localPath(f.path), originalPath: f.path, line: 0, column: 0 }));
+  }
+
+  /** A DWARF file path as a path on this machine: `sourceMap`, then the resolver. */
+  private localPath(file: string): string {
+    const mapped = mapSourcePath(file, this.options.sourceMap);
+    return this.options.resolveSource ? this.options.resolveSource(mapped) : mapped;
   }
 
   moduleInfos(): ModuleInfo[] {
