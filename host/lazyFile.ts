@@ -76,7 +76,26 @@ export function openLazy(path: string): LazyFile {
       p = q;
     }
   };
-  attachLoader(bytes, ensure);
+  // copies for peek: one scratch buffer, reused
+  let scratch = new Uint8Array(4096);
+  const peek = (start: number, end: number): Uint8Array => {
+    if (start < 0) start = 0;
+    if (end > size) end = size;
+    if (end <= start) return scratch.subarray(0, 0);
+    let loaded = true;
+    for (let p = start >>> PAGE_SHIFT, last = (end - 1) >>> PAGE_SHIFT; p <= last && loaded; p++) loaded = have[p] === 1;
+    if (loaded) return bytes.subarray(start, end);
+    if (scratch.length < end - start) scratch = new Uint8Array(end - start);
+    let pos = 0;
+    while (pos < end - start) {
+      let n: number;
+      try { n = readSync(h.fd, scratch, pos, end - start - pos, start + pos); } catch (e) { throw fileError(path, e); }
+      if (n <= 0) throw new WasmCoreError('E_FORMAT', `file shrank while being read (${start + pos} of ${size} bytes)`, { file: path, offset: start + pos });
+      pos += n;
+    }
+    return scratch.subarray(0, end - start);
+  };
+  attachLoader(bytes, ensure, peek);
   return { bytes, file: path, loaded: () => loadedBytes };
 }
 

@@ -1,7 +1,7 @@
 import * as C from './constants';
 import { AbbrevTable, lazyAbbrevTable } from './abbrev';
 import { DwarfSections, DwarfSection } from './sections';
-import { Unit, readUnitHeader } from './unit';
+import { Unit, readUnitHeader, peekUnitHeader } from './unit';
 import type { Die } from './die';
 import { LineProgram, parseLineProgram } from './line';
 import { msg } from './form';
@@ -43,8 +43,12 @@ export class Dwarf {
     let off = 0;
     while (off < s.size && out.length < MAX_UNITS) {
       try {
-        const h = readUnitHeader(this, section, off);
-        out.push(new Unit(this, section, h));
+        // lazily loaded sections: read the header from a copy (leaves the file buffer untouched)
+        const p = s.peek ? peekUnitHeader(this, section, off) : undefined;
+        const h = p?.header ?? readUnitHeader(this, section, off);
+        const u = new Unit(this, section, h);
+        if (p?.rootPrefix) u.rootPrefix = p.rootPrefix;
+        out.push(u);
         off = h.end;
       } catch (e) {
         this.diagnostic(`${section}: unit header at 0x${off.toString(16)}: ${msg(e)} (later units are ignored)`);

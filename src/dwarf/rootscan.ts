@@ -27,11 +27,14 @@ export function scanRootRanges(u: Unit): RootRanges | undefined {
   const abName = u.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev';
   const ab = secs.get(abName);
   if (!info || !ab || h.abbrevOffset >= ab.size) return undefined;
-  const len = Math.min(h.end - h.dieStart, ROOT_PREFIX);
-  secs.ensure(u.dieSection, h.dieStart, len);
+  // the root DIE's first bytes: the copy taken with the unit header (lazily loaded files), else the section
+  const pre = u.rootPrefix;
+  u.rootPrefix = undefined;
+  const len = pre ? pre.length : Math.min(h.end - h.dieStart, ROOT_PREFIX);
+  if (!pre) secs.ensure(u.dieSection, h.dieStart, len);
   secs.ensure(abName);
-  const d = info.bytes, a = ab.bytes;
-  let p = info.base + h.dieStart;
+  const d = pre ?? info.bytes, a = ab.bytes;
+  let p = pre ? 0 : info.base + h.dieStart;
   const pEnd = p + len;
   let q = ab.base + h.abbrevOffset;
   const qEnd = ab.base + ab.size;

@@ -1,7 +1,7 @@
 import { ByteReader } from '../util/reader';
 import { FormatError } from '../util/errors';
 import type { WasmModule } from '../wasm/module';
-import type { EnsureFn } from '../util/lazy';
+import type { EnsureFn, PeekFn } from '../util/lazy';
 
 /** One `.debug_*` section: a window (no copy) into the bytes of the file that holds it. */
 export interface DwarfSection {
@@ -15,6 +15,8 @@ export interface DwarfSection {
   readonly size: number;
   /** Loader of lazily filled `bytes` (absolute offsets), absent when the bytes are complete. */
   readonly ensure?: EnsureFn;
+  /** Copy of a range of lazily filled `bytes` without filling them (see src/util/lazy.ts). */
+  readonly peek?: PeekFn;
 }
 
 export const DWARF_SECTION_NAMES = [
@@ -45,7 +47,7 @@ export class DwarfSections {
     const out: DwarfSection[] = [];
     for (const s of m.sections) {
       if (s.customName !== undefined && s.customName.startsWith('.debug_')) {
-        out.push({ name: s.customName, bytes: m.unloadedBytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart, ensure: m.ensure });
+        out.push({ name: s.customName, bytes: m.unloadedBytes, file: m.file, base: s.contentStart, size: s.end - s.contentStart, ensure: m.ensure, peek: m.peek });
       }
     }
     return new DwarfSections(m.file, out);
@@ -115,6 +117,6 @@ export class DwarfSections {
     if (offset < 0 || size < 0 || offset + size > s.size) {
       throw new FormatError(`contribution [0x${offset.toString(16)}, +0x${size.toString(16)}) outside ${s.name}`, { file: s.file, section: s.name, offset: s.base + offset });
     }
-    return { name: s.name, bytes: s.bytes, file: s.file, base: s.base + offset, size, ensure: s.ensure };
+    return { name: s.name, bytes: s.bytes, file: s.file, base: s.base + offset, size, ensure: s.ensure, peek: s.peek };
   }
 }

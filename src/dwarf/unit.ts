@@ -49,14 +49,39 @@ export function readUnitHeader(dw: Dwarf, section: string, offset: number): Unit
   // a header is at most 4 + 8 (length) + 2 + 1 + 1 + 8 + 8 + 8 bytes: only that is loaded, with the
   // start of the root DIE (read next by indexing: one read instead of two for a lazily loaded file)
   const r = dw.sections.reader(section, offset, UNIT_HEADER_MAX + ROOT_PREFIX);
+  return parseUnitHeader(r, section, offset, r.pos - offset, r.end);
+}
+
+/**
+ * A unit header read from a copy of its first bytes (`peek` of a lazily
+ * loaded section), with the copy of its root DIE's start for the address
+ * index (`Unit.rootPrefix`): thousands of headers are then read without
+ * filling (and faulting in) the file buffer. Undefined when the copy does
+ * not hold a well-formed header: the caller reads it the ordinary way,
+ * which reports the error.
+ */
+export function peekUnitHeader(dw: Dwarf, section: string, offset: number): { header: UnitHeader; rootPrefix?: Uint8Array } | undefined {
+  const s = dw.sections.get(section);
+  if (!s?.peek || offset < 0 || offset >= s.size) return undefined;
+  const buf = s.peek(s.base + offset, s.base + Math.min(s.size, offset + UNIT_HEADER_MAX + ROOT_PREFIX));
+  try {
+    // positions in `buf` are section offsets minus `offset`
+    const header = parseUnitHeader(new ByteReader(buf, s.file, section, 0, buf.length), section, offset, -offset, s.size - offset);
+    const from = header.dieStart - offset, to = Math.min(buf.length, header.end - offset, from + ROOT_PREFIX);
+    return { header, rootPrefix: to > from ? buf.slice(from, to) : undefined };
+  } catch { return undefined; }
+}
+
+/** Header fields from `r` at its position; `base` is where section offset 0 lies in r's coordinates, `secEnd` where the section ends. */
+function parseUnitHeader(r: ByteReader, section: string, offset: number, base: number, secEnd: number): UnitHeader {
   const at = r.pos;
   let len = r.u32();
   let offsetSize = 4;
   if (len === 0xffffffff) { len = r.u64n(); offsetSize = 8; } else if (len >= 0xfffffff0) r.fail(`reserved unit length 0x${len.toString(16)}`, at);
   const contentStart = r.pos;
-  if (len > r.end - contentStart) r.fail(`unit length 0x${len.toString(16)} runs past the end of ${section}`, at);
-  const end = dw.sections.rel(section, contentStart + len);
-  const ur = r.window(contentStart, contentStart + len);
+  if (len > secEnd - contentStart) r.fail(`unit length 0x${len.toString(16)} runs past the end of ${section}`, at);
+  const end = contentStart + len - base;
+  const ur = r.window(contentStart, Math.min(r.end, contentStart + len));
   const version = ur.u16();
   if (version < 2 || version > 5) ur.fail(`unsupported DWARF version ${version}`, contentStart);
   let unitType: number = section.startsWith('.debug_types') ? C.DW_UT_type : C.DW_UT_compile;
@@ -75,7 +100,7 @@ export function readUnitHeader(dw: Dwarf, section: string, offset: number): Unit
     if (unitType === C.DW_UT_type) { h.typeSignature = ur.u64(); h.typeOffset = offset + readOffset(ur, offsetSize); }
   }
   if (addressSize !== 4 && addressSize !== 8 && addressSize !== 2 && addressSize !== 1) ur.fail(`unsupported address size ${addressSize}`, contentStart);
-  return { offset, end, version, unitType, addressSize, offsetSize, abbrevOffset, dieStart: dw.sections.rel(section, ur.pos), ...h };
+  return { offset, end, version, unitType, addressSize, offsetSize, abbrevOffset, dieStart: ur.pos - base, ...h };
 }
 
 /**
@@ -94,6 +119,8 @@ export class Unit implements FormContext {
   skeleton?: Unit;
   /** @internal cached split unit for skeletons */
   _dwo?: Unit | null;
+  /** @internal a copy of the first bytes of the root DIE (from `peekUnitHeader`), for `scanRootRanges` only */
+  rootPrefix?: Uint8Array;
   private _bases?: { str?: number; addr?: number; rng?: number; loc?: number; low: number };
 
   constructor(readonly dwarf: Dwarf, readonly dieSection: string, readonly header: UnitHeader) {}

@@ -5,7 +5,7 @@ import { SectionHeader, SectionId, indexSections, sectionReader, requireEnd } fr
 import { NameSection, parseNameSection } from './names';
 import { ValType, readValType } from './valtypes';
 import { skipConstExpr } from './instr';
-import { EnsureFn, loaderOf } from '../util/lazy';
+import { EnsureFn, PeekFn, loaderOf, peekerOf } from '../util/lazy';
 
 export type { ValType, HeapType } from './valtypes';
 export { valTypeName, readValType, readHeapType } from './valtypes';
@@ -62,6 +62,8 @@ export class WasmModule {
    * `bytes` directly (decoder, disassembly) sees real data.
    */
   readonly ensure?: EnsureFn;
+  /** Copying reads of lazily filled bytes (src/util/lazy.ts). */
+  readonly peek?: PeekFn;
   private readonly _bytes: Uint8Array;
   /** Lazily filled bytes: the Code section, read on first use of `bytes` or of a reader over it. */
   private _lazyCode?: SectionHeader;
@@ -72,6 +74,7 @@ export class WasmModule {
     this.sections = indexSections(bytes, file, ensure);
     if (ensure) {
       this.ensure = ensure;
+      this.peek = peekerOf(bytes);
       for (const s of this.sections) {
         if (s.customName?.startsWith('.debug_')) continue;
         if (s.id === SectionId.Code && s.end - s.headerStart > 65536) { this._lazyCode = s; continue; }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileS
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openLazy } from '../../../host/lazyFile';
-import { loaderOf } from '../../../src/util/lazy';
+import { loaderOf, peekerOf } from '../../../src/util/lazy';
 import { WasmModule } from '../../../src/wasm/module';
 import { Symbolizer } from '../../../src/symbols/symbolizer';
 import { codeAddr } from '../../../src/util/offsets';
@@ -33,6 +33,12 @@ test('openLazy reads only the ranges ensured, with the file\'s bytes', () => {
     assert.deepEqual(lf.bytes.subarray(5000, 5010), data.subarray(5000, 5010));
     assert.ok(lf.loaded() > 0 && lf.loaded() <= 1024, `read ${lf.loaded()} bytes for 10`);
     assert.equal(lf.bytes[15000], 0, 'far bytes not read');
+    const peek = peekerOf(lf.bytes)!;
+    const before = lf.loaded();
+    assert.deepEqual(peek(15000, 15100), data.subarray(15000, 15100), 'peek copies the file\'s bytes');
+    assert.equal(lf.loaded(), before, 'peek does not fill the buffer');
+    assert.equal(lf.bytes[15000], 0);
+    assert.deepEqual(peek(5000, 5010), data.subarray(5000, 5010), 'peek of loaded bytes');
     ensure(0, data.length);
     assert.deepEqual(lf.bytes, data);
     assert.equal(lf.loaded(), data.length);
