@@ -69,7 +69,8 @@ export class Die {
 
   /** The form of attribute `at` in this DIE's abbreviation. */
   formOf(at: number): number | undefined {
-    for (const s of this.abbrev.attrs) if (s.at === at) return s.form;
+    const specs = this.abbrev.attrs;
+    for (let i = 0; i < specs.length; i++) if (specs[i].at === at) return specs[i].form;
     return undefined;
   }
 

@@ -32,6 +32,7 @@ const MAX_DEPTH = 2000;
 const UNIT_HEADER_MAX = 40;
 /** Bytes of a unit loaded first to read its root DIE (the whole unit only if the root DIE runs past them). */
 export const ROOT_PREFIX = 512;
+const UNIT_KINDS: readonly UnitKind[] = ['compile', 'type', 'partial', 'skeleton', 'split_compile', 'split_type'];
 /** Abbreviation codes below this are cached in flat arrays during a DIE walk. */
 const WALK_CACHE = 256;
 const EMPTY: Die[] = [];
@@ -131,7 +132,7 @@ export class Unit implements FormContext {
   get addressSize(): number { return this.header.addressSize; }
   get offsetSize(): number { return this.header.offsetSize; }
   get unitType(): number { return this.header.unitType; }
-  get kind(): UnitKind { return (['compile', 'type', 'partial', 'skeleton', 'split_compile', 'split_type'] as const)[this.unitType - 1] ?? 'compile'; }
+  get kind(): UnitKind { return UNIT_KINDS[this.unitType - 1] ?? 'compile'; }
   get isDwo(): boolean { return this.dieSection.endsWith('.dwo'); }
 
   diagnostic(s: string): void { if (this.diagnostics.length < 100) this.diagnostics.push(s); this.dwarf.diagnostic(s); }
