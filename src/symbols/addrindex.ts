@@ -53,7 +53,7 @@ export class AddressIndex {
         const lp = u.lineProgram();
         rs = lp ? lp.sequences.map((s) => ({ begin: s.begin, end: s.end })) : [];
       }
-      for (const r of rs) raw.push([r.begin, r.end, i]);
+      for (let k = 0; k < rs.length; k++) raw.push([rs[k].begin, rs[k].end, i]);
     });
     this.sweep(raw);
   }

@@ -64,7 +64,9 @@ export class FunctionIndex {
   constructor(unit: Unit) {
     const subs: Array<{ d: Die; b: number; e: number }> = [];
     const scope = unit.scopeDies();
-    for (const d of scope) {
+    // (index loops: this runs cold once per looked-up unit, where iterators allocate)
+    for (let k = 0; k < scope.length; k++) {
+      const d = scope[k];
       if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
       if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
       if (d.tag === C.DW_TAG_inlined_subroutine) {
@@ -73,9 +75,10 @@ export class FunctionIndex {
         if (p) { let l = this.inlined.get(p); if (!l) this.inlined.set(p, (l = [])); l.push(d); }
         continue;
       }
-      for (const r of d.ranges()) if (r.end > r.begin) subs.push({ d, b: r.begin, e: r.end });
+      const rs = d.ranges();
+      for (let j = 0; j < rs.length; j++) if (rs[j].end > rs[j].begin) subs.push({ d, b: rs[j].begin, e: rs[j].end });
     }
-    for (const x of subs) this.top.insert(x.b, x.e, x.d);
+    for (let k = 0; k < subs.length; k++) this.top.insert(subs[k].b, subs[k].e, subs[k].d);
     // overlapping subprograms (or a subprogram nested in another's code): map everything at once, in tree order
     const sorted = subs.slice().sort((a, b) => a.b - b.b);
     for (let i = 1; i < sorted.length; i++) {
