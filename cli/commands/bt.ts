@@ -15,6 +15,7 @@ import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/
 import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
 import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
 import { frameSummary, openValues } from './print';
+import { Options, runCommand } from '../options';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
@@ -29,24 +30,17 @@ interface Args { core: string; modules: string[]; debugDirs: string[]; debugFile
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const s = argv[i];
-    const opt = s.startsWith('--') && s.includes('=') ? s.slice(0, s.indexOf('=')) : s;
-    const val = (): string => {
-      if (opt !== s) return s.slice(opt.length + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
-      return v;
-    };
-    if (s === '--json') a.json = true;
-    else if (s === '--full') a.full = true;
-    else if (opt === '--module' || opt === '-m') a.modules.push(val());
-    else if (opt === '--debug-dir') a.debugDirs.push(val());
-    else if (opt === '--debug-file') a.debugFiles.push(val());
-    else if (opt === '--source-map') a.sourceMap.push(val());
-    else if (s.startsWith('-')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
-    else if (!a.core) a.core = s;
-    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${s}'`);
+  const o = new Options(argv);
+  while (o.next()) {
+    if (o.arg === '--json') a.json = true;
+    else if (o.arg === '--full') a.full = true;
+    else if (o.opt === '--module' || o.opt === '-m') a.modules.push(o.value());
+    else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
+    else if (o.opt === '--debug-file') a.debugFiles.push(o.value());
+    else if (o.opt === '--source-map') a.sourceMap.push(o.value());
+    else if (o.isOption()) o.unknown();
+    else if (!a.core) a.core = o.arg;
+    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${o.arg}'`);
   }
   if (!a.core) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
   return a;
@@ -96,13 +90,11 @@ function frameJson(f: BtFrame, map: SourcePathMap): unknown {
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
-  let a: Args;
-  try { a = parseArgs(argv); } catch (e) {
-    if (e instanceof WasmCoreError) { console.error(`wasm-coredump bt: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
-    throw e;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('bt', usage, argv, parseArgs, backtrace);
+}
+
+function backtrace(a: Args): number {
   let map: SourcePathMap;
   try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump bt: ${(e as Error).message}`); return 2; }
   const bt = loadBacktrace(a.core, { modules: a.modules, debugDirs: a.debugDirs, debugFiles: a.debugFiles });

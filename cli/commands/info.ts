@@ -10,6 +10,7 @@ import { WasmCoreError } from '../../src/util/errors';
 import { WasmModule } from '../../src/wasm/module';
 import { hex } from '../../src/util/offsets';
 import { parseModuleOverrides, readFileBytes, resolveModules, ResolvedModule } from '../../host/modules';
+import { Options, runCommand } from '../options';
 
 export const usage = `info CORE [--module NAME=PATH ...] [--json] [--value-encoding auto|leb|fixed]
   Show a core dump's threads and frames, modules, instances, memories and globals.
@@ -22,23 +23,14 @@ interface Args { core: string; modules: string[]; json: boolean; enc: 'auto' | '
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { core: '', modules: [], json: false, enc: 'auto' };
-  for (let i = 0; i < argv.length; i++) {
-    const s = argv[i];
-    const val = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
-      return v;
-    };
-    if (s === '--json') a.json = true;
-    else if (s === '--module' || s === '-m') a.modules.push(val());
-    else if (s.startsWith('--module=')) a.modules.push(s.slice(9));
-    else if (s === '--value-encoding' || s.startsWith('--value-encoding=')) {
-      const v = s.includes('=') ? s.slice(s.indexOf('=') + 1) : val();
-      if (v !== 'auto' && v !== 'leb' && v !== 'fixed') throw new WasmCoreError('E_ARGUMENT', `--value-encoding must be auto, leb or fixed (got '${v}')`);
-      a.enc = v;
-    } else if (s.startsWith('-')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
-    else if (!a.core) a.core = s;
-    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${s}'`);
+  const o = new Options(argv);
+  while (o.next()) {
+    if (o.arg === '--json') a.json = true;
+    else if (o.opt === '--module' || o.opt === '-m') a.modules.push(o.value());
+    else if (o.opt === '--value-encoding') a.enc = o.choice(['auto', 'leb', 'fixed'] as const);
+    else if (o.isOption()) o.unknown();
+    else if (!a.core) a.core = o.arg;
+    else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${o.arg}'`);
   }
   if (!a.core) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
   return a;
@@ -143,13 +135,11 @@ export function infoText(j: ReturnType<typeof infoJson>): string {
   return out.join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
-  let a: Args;
-  try { a = parseArgs(argv); } catch (e) {
-    if (e instanceof WasmCoreError) { console.error(`wasm-coredump info: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
-    throw e;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('info', usage, argv, parseArgs, info);
+}
+
+async function info(a: Args): Promise<number> {
   const core = readCoreDump(readFileBytes(a.core), a.core, { valueEncoding: a.enc });
   const overrides = parseModuleOverrides(a.modules);
   const resolved = resolveModules(a.core, core, overrides);

@@ -13,6 +13,7 @@ import { ThreadValues, Variable, EvalError } from '../../src/values';
 import { threadFrameInputs } from '../../src/values/fromcore';
 import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
 import { findDebugInfo } from '../../host/debugfiles';
+import { Options, runCommand } from '../options';
 
 export const usage = `print CORE [--frame N] [--thread T] EXPR [--module NAME=PATH ...] [--debug-file N=PATH] [--debug-dir DIR] [--format x] [--depth D] [--json]
   Evaluate EXPR (C-like: names, . -> * & [] casts arithmetic sizeof $local3 $global0 $__stack_pointer)
@@ -27,35 +28,19 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const a: Args = { core: '', expr: '', frame: 0, thread: 0, modules: [], debugFiles: [], debugDirs: [], hex: false, depth: 1, json: false };
   const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const s = argv[i];
-    const opt = s.startsWith('--') && s.includes('=') ? s.slice(0, s.indexOf('=')) : s;
-    const val = (): string => {
-      if (opt !== s) return s.slice(opt.length + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
-      return v;
-    };
-    const int = (what: string): number => {
-      const v = val();
-      if (!/^\d+$/.test(v)) throw new WasmCoreError('E_ARGUMENT', `${what} must be a number (got '${v}')`);
-      return Number(v);
-    };
-    if (opt === '--frame' || opt === '-f') a.frame = int('--frame');
-    else if (opt === '--thread' || opt === '-t') a.thread = int('--thread');
-    else if (opt === '--module' || opt === '-m') a.modules.push(val());
-    else if (opt === '--debug-file') a.debugFiles.push(val());
-    else if (opt === '--debug-dir') a.debugDirs.push(val());
-    else if (opt === '--depth') a.depth = int('--depth');
-    else if (opt === '--format') {
-      const v = val();
-      if (v !== 'x' && v !== 'd') throw new WasmCoreError('E_ARGUMENT', `--format must be x or d (got '${v}')`);
-      a.hex = v === 'x';
-    } else if (s === '--json') a.json = true;
-    else if (s === '--') rest.push(...argv.slice(i + 1).splice(0));
-    else if (s.startsWith('--')) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
-    else rest.push(s);
-    if (s === '--') break;
+  const o = new Options(argv);
+  while (o.next()) {
+    if (o.opt === '--frame' || o.opt === '-f') a.frame = o.int();
+    else if (o.opt === '--thread' || o.opt === '-t') a.thread = o.int();
+    else if (o.opt === '--module' || o.opt === '-m') a.modules.push(o.value());
+    else if (o.opt === '--debug-file') a.debugFiles.push(o.value());
+    else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
+    else if (o.opt === '--depth') a.depth = o.int();
+    else if (o.opt === '--format') a.hex = o.choice(['x', 'd'] as const) === 'x';
+    else if (o.arg === '--json') a.json = true;
+    else if (o.arg === '--') rest.push(...o.rest());
+    else if (o.arg.startsWith('--')) o.unknown();
+    else rest.push(o.arg);
   }
   if (rest.length === 0) throw new WasmCoreError('E_ARGUMENT', 'missing CORE file');
   a.core = rest[0];
@@ -110,13 +95,11 @@ export function variableLines(v: Variable, depth: number, indent = ''): string[]
   return out;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
-  let a: Args;
-  try { a = parseArgs(argv); } catch (e) {
-    if (e instanceof WasmCoreError) { console.error(`wasm-coredump print: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
-    throw e;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('print', usage, argv, parseArgs, printCommand);
+}
+
+async function printCommand(a: Args): Promise<number> {
   const o = openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
   for (const n of o.notes) console.error(`note: ${n}`);
   const t = o.threads[a.thread];

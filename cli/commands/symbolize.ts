@@ -10,6 +10,7 @@ import { Symbolizer, SymFrame } from '../../src/symbols/symbolizer';
 import { SourcePathMap } from '../../src/symbols/sourcemap';
 import { readModuleBytes } from '../../host/modules';
 import { findDebugInfo } from '../../host/debugfiles';
+import { Options, runCommand } from '../options';
 
 export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...]
   Print function, inline chain and file:line:column for each address.
@@ -24,23 +25,16 @@ interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: bo
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { module: '', addrs: [], fileOffsets: false, json: false, debugDirs: [], sourceMap: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const s = argv[i];
-    const val = (): string => {
-      if (s.includes('=') && s.startsWith('--')) return s.slice(s.indexOf('=') + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new WasmCoreError('E_ARGUMENT', `${s} needs a value`);
-      return v;
-    };
-    const opt = s.split('=')[0];
-    if (s === '--json') a.json = true;
-    else if (s === '--file-offsets') a.fileOffsets = true;
-    else if (opt === '--debug-file') a.debugFile = val();
-    else if (opt === '--debug-dir') a.debugDirs.push(val());
-    else if (opt === '--source-map') a.sourceMap.push(val());
-    else if (s.startsWith('-') && !/^-?\d/.test(s)) throw new WasmCoreError('E_ARGUMENT', `unknown option ${s}`);
-    else if (!a.module) a.module = s;
-    else a.addrs.push(s);
+  const o = new Options(argv);
+  while (o.next()) {
+    if (o.arg === '--json') a.json = true;
+    else if (o.arg === '--file-offsets') a.fileOffsets = true;
+    else if (o.opt === '--debug-file') a.debugFile = o.value();
+    else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
+    else if (o.opt === '--source-map') a.sourceMap.push(o.value());
+    else if (o.isOption() && !/^-?\d/.test(o.arg)) o.unknown();
+    else if (!a.module) a.module = o.arg;
+    else a.addrs.push(o.arg);
   }
   if (!a.module) throw new WasmCoreError('E_ARGUMENT', 'missing MODULE.wasm');
   if (a.addrs.length === 0) throw new WasmCoreError('E_ARGUMENT', 'missing ADDR');
@@ -69,13 +63,11 @@ export function frameJson(f: SymFrame, map?: SourcePathMap): unknown {
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) { console.log(`usage: wasm-coredump ${usage}`); return 0; }
-  let a: Args;
-  try { a = parseArgs(argv); } catch (e) {
-    if (e instanceof WasmCoreError) { console.error(`wasm-coredump symbolize: ${e.message}\nusage: wasm-coredump ${usage}`); return 2; }
-    throw e;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runCommand('symbolize', usage, argv, parseArgs, symbolize);
+}
+
+async function symbolize(a: Args): Promise<number> {
   let map: SourcePathMap;
   try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump symbolize: ${(e as Error).message}`); return 2; }
   const m = new WasmModule(readModuleBytes(a.module), a.module);
