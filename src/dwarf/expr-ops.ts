@@ -13,8 +13,10 @@ export const DW_OP = {
   stack_value: 0x9f, implicit_pointer: 0xa0, addrx: 0xa1, constx: 0xa2, entry_value: 0xa3,
   const_type: 0xa4, regval_type: 0xa5, deref_type: 0xa6, xderef_type: 0xa7,
   convert: 0xa8, reinterpret: 0xa9,
-  GNU_push_tls_address: 0xe0, GNU_uninit: 0xf0, GNU_entry_value: 0xf3,
-  GNU_implicit_pointer: 0xf2, GNU_addr_index: 0xfb, GNU_const_index: 0xfc,
+  GNU_push_tls_address: 0xe0, GNU_uninit: 0xf0, GNU_encoded_addr: 0xf1, GNU_entry_value: 0xf3,
+  GNU_implicit_pointer: 0xf2, GNU_const_type: 0xf4, GNU_regval_type: 0xf5, GNU_deref_type: 0xf6,
+  GNU_convert: 0xf7, GNU_reinterpret: 0xf9, GNU_parameter_ref: 0xfa,
+  GNU_addr_index: 0xfb, GNU_const_index: 0xfc, GNU_variable_value: 0xfd,
   WASM_location: 0xed,
 } as const;
 

@@ -7,6 +7,7 @@ import type { Die } from '../dwarf/die';
 import type { Dwarf } from '../dwarf/dwarf';
 import { FrameContext, Loc, MemRead, bigToBytes, evaluateLocation } from '../dwarf/expr';
 import { pickLocListEntry } from '../dwarf/location';
+import { unitExprScope } from '../dwarf/expr-unit';
 import type { LinearMemory } from '../coredump/memory';
 import type { RecordedValues, WasmValue } from '../coredump/model';
 import type { WasmModule } from '../wasm/module';
@@ -103,6 +104,7 @@ export class FrameState implements ValueContext {
     return {
       addressSize: this.addressSize, local: (i) => this.local(i), global: (i) => this.global(i), operand: (i) => this.operand(i), readMemory: (a, n) => this.readMemory(a, n),
       debugAddr: (i) => { try { return unit?.readAddrIndex(i); } catch { return undefined; } },
+      ...(unit ? unitExprScope(unit, this.input.pc) : {}),
     };
   }
 
@@ -131,6 +133,7 @@ export class FrameState implements ValueContext {
       local: (i) => this.local(i), global: (i) => this.global(i), operand: (i) => this.operand(i),
       readMemory: (x, n) => this.readMemory(x, n), frameBase: () => this.frameBase(),
       debugAddr: (i) => { try { return unit.readAddrIndex(i); } catch { return undefined; } },
+      ...unitExprScope(unit, this.input.pc),
     };
     if (a.kind === 'exprloc' || a.kind === 'block') return evaluateLocation(a.bytes, ctx);
     const list = die.locationList();
