@@ -18,11 +18,10 @@ import { frameVariables } from '../../src/values/scopes';
 import { inlineChain } from '../../src/symbols/funcindex';
 import { strip, CompositeType, Type } from '../../src/types/model';
 import type { Die } from '../../src/dwarf/die';
+import { compareVars, normType, parseVars } from './lldb-vars';
 
 const LLDB = 'lldb-19';
 const hasLldb = spawnSync(LLDB, ['--version'], { encoding: 'utf8' }).status === 0;
-
-interface LVar { die: number; name: string; type: string; location: string }
 
 function runLldb(wasm: string, cmds: string[]): string {
   const args = ['-b', '--no-lldbinit', path.basename(wasm), ...cmds.flatMap((c) => ['-o', c])];
@@ -34,19 +33,6 @@ function runLldb(wasm: string, cmds: string[]): string {
 function perCommand(out: string): string[] {
   return out.split(/^\(lldb\) /m).slice(2);
 }
-
-function parseVars(block: string): LVar[] {
-  const vars: LVar[] = [];
-  for (const line of block.split('\n')) {
-    const m = /Variable: id = \{0x([0-9a-f]+)\}, name = "([^"]*)", type = "([^"]*)", valid ranges = [^,]*, location = (.*?), decl = /.exec(line);
-    if (m) vars.push({ die: parseInt(m[1], 16), name: m[2], type: m[3], location: m[4] });
-  }
-  return vars;
-}
-
-// lldb drops qualifiers on typedef'd types (`volatile callback_t` prints as `callback_t`): compare without them
-// lldb qualifies C++ names in some places (`const orders::Order &`) and not in others (`Order`): compare unqualified
-const normType = (s: string) => s.replace(/\b(struct|union|enum|class|volatile) /g, '').replace(/\b\w+::/g, '').replace(/\b_Bool\b/g, 'bool').replace(/\s+/g, ' ').trim();
 
 for (const fx of loadAllFixtures()) {
   test(`lldb agrees on variables, types and locations: ${fx.facts.id}`, (t) => {
@@ -84,36 +70,7 @@ for (const fx of loadAllFixtures()) {
     let compared = 0;
     frames.forEach((f, i) => {
       const where = `frame ${f.index} @0x${f.codeAddr!.toString(16)}`;
-      const theirs = parseVars(out[i]);
-      for (const lv of theirs) {
-        const m = mine[i].find((x) => x.die === lv.die);
-        if (!m) { problems.push(`${where}: lldb has ${lv.name} (DIE 0x${lv.die.toString(16)}), we do not`); continue; }
-        compared++;
-        if (m.name !== lv.name) problems.push(`${where}: name ${m.name} vs lldb ${lv.name}`);
-        if (cOrCpp && normType(m.value.type.name) !== normType(lv.type)) problems.push(`${where}: ${lv.name}: type ${m.value.type.name} vs lldb ${lv.type}`);
-        const loc = m.value.loc;
-        const expr = lv.location.replace(/^\[0x([0-9a-f]+), 0x([0-9a-f]+)\) -> /, '');
-        const fb = /^DW_OP_fbreg ([+-]\d+)$/.exec(expr);
-        const addr = /^DW_OP_addr 0x([0-9a-f]+)$/.exec(expr);
-        const local = /^DW_OP_WASM_location 0x0 0x([0-9a-f]+)(, DW_OP_stack_value)?$/.exec(expr);
-        if (lv.location === '<empty>') {
-          if (loc.kind !== 'unavailable') problems.push(`${where}: ${lv.name}: lldb has no location, we have ${loc.kind}`);
-        } else if (fb) {
-          const want = typeof m.frameBase === 'number' ? m.frameBase + Number(fb[1]) : undefined;
-          if (loc.kind !== 'memory' || loc.addr !== want) problems.push(`${where}: ${lv.name}: ${JSON.stringify(loc)} vs lldb fbreg ${fb[1]} (frame base ${JSON.stringify(m.frameBase)})`);
-        } else if (addr) {
-          if (loc.kind !== 'memory' || loc.addr !== parseInt(addr[1], 16)) problems.push(`${where}: ${lv.name}: ${JSON.stringify(loc)} vs lldb ${expr}`);
-        } else if (local) {
-          if (loc.kind !== 'value' || loc.source !== `Wasm local ${parseInt(local[1], 16)}`) problems.push(`${where}: ${lv.name}: ${JSON.stringify(loc)} vs lldb ${expr}`);
-        } else if (loc.kind === 'unavailable' && /optimized out/.test(loc.reason)) {
-          problems.push(`${where}: ${lv.name}: we say ${loc.reason}, lldb has ${lv.location}`);
-        }
-      }
-      // everything we can show, lldb lists too
-      for (const m of mine[i]) {
-        const gone = m.value.loc.kind === 'unavailable' && /optimized out/.test(m.value.loc.reason);
-        if (!gone && !theirs.some((lv) => lv.die === m.die)) problems.push(`${where}: we show ${m.name} (DIE 0x${m.die.toString(16)}), lldb does not`);
-      }
+      compared += compareVars(where, parseVars(out[i]), mine[i], cOrCpp, problems);
     });
     structNames.forEach((n, k) => {
       const text = out[cmds.length + k];
