@@ -137,9 +137,13 @@ for (const f of missing ? [] : fixtures) {
       await shot('failure').catch(() => undefined);
       throw e;
     } finally {
-      // Cleanup for the next fixture; a failure here is reported, not fatal.
-      await wb.clearWatches().catch((e: Error) => console.log(`# cleanup: ${e.message.split('\n')[0]}`));
-      await wb.stopDebugging().catch((e: Error) => console.log(`# cleanup: ${e.message.split('\n')[0]}`));
+      // Cleanup for the next fixture; a failure here is reported, not fatal, and
+      // the workbench is reloaded so that nothing left open leaks into the next fixture.
+      let clean = true;
+      const note = (e: Error): void => { clean = false; console.log(`# cleanup: ${e.message.split('\n')[0]}`); };
+      await wb.clearWatches().catch(note);
+      await wb.stopDebugging().catch(note);
+      if (!clean) await wb.reload().catch((e: Error) => console.log(`# cleanup: reload failed: ${e.message.split('\n')[0]}`));
     }
   });
 }

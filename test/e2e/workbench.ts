@@ -34,6 +34,16 @@ export class Workbench {
   /** Opens `url` and waits until the workbench and its Explorer are up, then gives it keyboard focus. */
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+    await this.ready();
+  }
+
+  /** Reloads the workbench: a clean slate after a fixture whose cleanup failed (a dialog or session left open). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.ready();
+  }
+
+  private async ready(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
     // A key press right after load can be lost: click into the workbench first.
