@@ -78,23 +78,6 @@ function analyze(m: WasmModule, funcIndex: number, sp: number): Prologue {
     const idx = ins.imm.kind === 'index' ? ins.imm.index : -1;
     switch (ins.name) {
       case 'global.get': stack.push(idx === sp ? { k: 'sp', off: 0 } : UNKNOWN); if (idx === sp) readsSp = true; break;
-      case 'i32.const': stack.push(ins.imm.kind === 'i32' ? { k: 'const', v: ins.imm.value } : UNKNOWN); break;
-      case 'i64.const': stack.push(ins.imm.kind === 'i64' ? { k: 'const', v: Number(ins.imm.value) } : UNKNOWN); break;
-      case 'local.get': stack.push(locals.get(idx) ?? UNKNOWN); break;
-      case 'local.set': case 'local.tee': {
-        const v = ins.name === 'local.set' ? pop() : stack[stack.length - 1] ?? UNKNOWN;
-        locals.set(idx, v);
-        break;
-      }
-      case 'i32.sub': case 'i64.sub': case 'i32.add': case 'i64.add': {
-        const b = pop(), a = pop();
-        const sign = ins.name.endsWith('sub') ? -1 : 1;
-        if (a.k === 'sp' && b.k === 'const') stack.push({ k: 'sp', off: a.off + sign * b.v });
-        else if (a.k === 'const' && b.k === 'sp' && sign === 1) stack.push({ k: 'sp', off: b.off + a.v });
-        else if (a.k === 'const' && b.k === 'const') stack.push({ k: 'const', v: a.v + sign * b.v });
-        else stack.push(UNKNOWN);
-        break;
-      }
       case 'global.set': {
         const v = pop();
         if (idx !== sp) break;
@@ -107,7 +90,7 @@ function analyze(m: WasmModule, funcIndex: number, sp: number): Prologue {
       case 'nop': break;
       default:
         // first instruction we do not model ends the prologue
-        break scan;
+        if (!step(ins, stack, locals)) break scan;
     }
     const top = stack[stack.length - 1];
     if (top?.k === 'sp' && (lowered === undefined || top.off < lowered)) lowered = top.off;
@@ -136,32 +119,37 @@ function isRestore(instrs: Instr[], i: number, p: Prologue): boolean {
     const locals = new Map<number, Sym>();
     for (const [l, off] of p.spLocals) locals.set(l, { k: 'sp', off });
     const stack: Sym[] = [];
-    const pop = (): Sym => stack.pop() ?? UNKNOWN;
     let ok = true;
-    for (let j = from; j < i && ok; j++) {
-      const ins = instrs[j];
-      const idx = ins.imm.kind === 'index' ? ins.imm.index : -1;
-      switch (ins.name) {
-        case 'i32.const': stack.push(ins.imm.kind === 'i32' ? { k: 'const', v: ins.imm.value } : UNKNOWN); break;
-        case 'i64.const': stack.push(ins.imm.kind === 'i64' ? { k: 'const', v: Number(ins.imm.value) } : UNKNOWN); break;
-        case 'local.get': stack.push(locals.get(idx) ?? UNKNOWN); break;
-        case 'local.set': locals.set(idx, pop()); break;
-        case 'local.tee': locals.set(idx, stack[stack.length - 1] ?? UNKNOWN); break;
-        case 'i32.add': case 'i64.add': case 'i32.sub': case 'i64.sub': {
-          const b = pop(), a = pop();
-          const sign = ins.name.endsWith('sub') ? -1 : 1;
-          if (a.k === 'sp' && b.k === 'const') stack.push({ k: 'sp', off: a.off + sign * b.v });
-          else if (a.k === 'const' && b.k === 'sp' && sign === 1) stack.push({ k: 'sp', off: b.off + a.v });
-          else if (a.k === 'const' && b.k === 'const') stack.push({ k: 'const', v: a.v + sign * b.v });
-          else stack.push(UNKNOWN);
-          break;
-        }
-        default: ok = false;
-      }
-    }
+    for (let j = from; j < i && ok; j++) ok = step(instrs[j], stack, locals);
     if (!ok) continue;
     const top = stack[stack.length - 1];
     if (top && top.k === 'sp' && top.off === 0) return true;
   }
   return false;
+}
+
+/**
+ * One instruction of the symbolic interpreter both passes share: constants,
+ * locals and add/sub on `entrySP + offset` values. False for anything else.
+ */
+function step(ins: Instr, stack: Sym[], locals: Map<number, Sym>): boolean {
+  const pop = (): Sym => stack.pop() ?? UNKNOWN;
+  const idx = ins.imm.kind === 'index' ? ins.imm.index : -1;
+  switch (ins.name) {
+    case 'i32.const': stack.push(ins.imm.kind === 'i32' ? { k: 'const', v: ins.imm.value } : UNKNOWN); return true;
+    case 'i64.const': stack.push(ins.imm.kind === 'i64' ? { k: 'const', v: Number(ins.imm.value) } : UNKNOWN); return true;
+    case 'local.get': stack.push(locals.get(idx) ?? UNKNOWN); return true;
+    case 'local.set': locals.set(idx, pop()); return true;
+    case 'local.tee': locals.set(idx, stack[stack.length - 1] ?? UNKNOWN); return true;
+    case 'i32.add': case 'i64.add': case 'i32.sub': case 'i64.sub': {
+      const b = pop(), a = pop();
+      const sign = ins.name.endsWith('sub') ? -1 : 1;
+      if (a.k === 'sp' && b.k === 'const') stack.push({ k: 'sp', off: a.off + sign * b.v });
+      else if (a.k === 'const' && b.k === 'sp' && sign === 1) stack.push({ k: 'sp', off: b.off + a.v });
+      else if (a.k === 'const' && b.k === 'const') stack.push({ k: 'const', v: a.v + sign * b.v });
+      else stack.push(UNKNOWN);
+      return true;
+    }
+    default: return false;
+  }
 }
