@@ -14,8 +14,7 @@ import * as vm from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { serve } from '../adapter/main';
 import { RawClient } from '../test/dap/rawClient';
-import { buildCoreDump } from '../test/unit/coredump/build';
-import { WasmModule } from '../src/wasm/module';
+import { bigCrash } from './gen/bigcrash';
 
 interface Times { stopped: number; stack: number; variables: number; frames: number }
 
@@ -75,25 +74,12 @@ export async function bench(): Promise<void> {
 }
 
 async function generated(port: number): Promise<void> {
-  type Gen = { generate(o: unknown): { wasm: Uint8Array; functions: number; dwarfBytes: number }; DEFAULT_100MB: unknown };
-  let gen: Gen;
-  try { gen = require('./gen/bigdwarf') as Gen; } catch { console.log('   (bench/gen/bigdwarf not available: skipped the generated module)'); return; }
-  const tg = performance.now();
-  const g = gen.generate(gen.DEFAULT_100MB);
-  const m = new WasmModule(g.wasm, 'big.wasm');
-  const bodies = m.bodies;
-  const pick = Array.from({ length: 10 }, (_, k) => bodies[Math.floor((k * 7919 + 13) % bodies.length)]);
-  const dump = buildCoreDump({
-    threads: [{ name: 'main', frames: pick.map((b) => ({ func: b.index, offset: 5, locals: [{ t: 'i32', v: 0x1000 }, { t: 'i32', v: 0x2000 }, { t: 'i32', v: 7 }] })) }],
-    memories: [{ pages: 1 }],
-    data: [{ offset: 0, bytes: new Uint8Array(65536).map((_, i) => i & 0xff) }],
-    globals: [{ type: 'i32', mutable: true, value: 0x8000 }],
-  });
+  const g = bigCrash();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-bench-'));
   try {
     fs.writeFileSync(path.join(tmp, 'big.wasm'), g.wasm);
-    fs.writeFileSync(path.join(tmp, 'big.coredump'), dump);
-    console.log(`   generated module: ${(g.dwarfBytes / 1e6).toFixed(0)} MB DWARF, ${g.functions} functions (generated in ${f(performance.now() - tg)})`);
+    fs.writeFileSync(path.join(tmp, 'big.coredump'), g.dump);
+    console.log(`   generated module: ${(g.dwarfBytes / 1e6).toFixed(0)} MB DWARF, ${g.functions} functions (generated in ${f(g.generateMs)})`);
     const launch = { coreDump: path.join(tmp, 'big.coredump'), program: path.join(tmp, 'big.wasm') };
     // collect the generator's garbage first so the figures are the session's own
     v8.setFlagsFromString('--expose-gc');
