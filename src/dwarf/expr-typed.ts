@@ -142,21 +142,19 @@ export function binary(op: number, a: Entry, b: Entry): Entry {
   const t = a.t, k = kindOf(t);
   if (k === 'float') {
     const x = floatVal(a), y = floatVal(b);
+    const c = compare(op, x, y);
+    if (c !== undefined) return c;
     switch (op) {
       case DW_OP.plus: return { t, v: floatBits(t, x + y) };
       case DW_OP.minus: return { t, v: floatBits(t, x - y) };
       case DW_OP.mul: return { t, v: floatBits(t, x * y) };
       case DW_OP.div: return { t, v: floatBits(t, x / y) };
-      case DW_OP.eq: return x === y ? 1n : 0n;
-      case DW_OP.ne: return x !== y ? 1n : 0n;
-      case DW_OP.lt: return x < y ? 1n : 0n;
-      case DW_OP.le: return x <= y ? 1n : 0n;
-      case DW_OP.gt: return x > y ? 1n : 0n;
-      case DW_OP.ge: return x >= y ? 1n : 0n;
       default: throw new Unavailable(`${opName(op)} needs an integral type, not ${typeName(t)}`);
     }
   }
   const x = intVal(a), y = intVal(b);
+  const c = compare(op, x, y);
+  if (c !== undefined) return c;
   switch (op) {
     case DW_OP.plus: return { t, v: norm(t, x + y) };
     case DW_OP.minus: return { t, v: norm(t, x - y) };
@@ -167,12 +165,6 @@ export function binary(op: number, a: Entry, b: Entry): Entry {
     case DW_OP.and: return { t, v: a.v & b.v };
     case DW_OP.or: return { t, v: a.v | b.v };
     case DW_OP.xor: return { t, v: a.v ^ b.v };
-    case DW_OP.eq: return x === y ? 1n : 0n;
-    case DW_OP.ne: return x !== y ? 1n : 0n;
-    case DW_OP.lt: return x < y ? 1n : 0n;
-    case DW_OP.le: return x <= y ? 1n : 0n;
-    case DW_OP.gt: return x > y ? 1n : 0n;
-    case DW_OP.ge: return x >= y ? 1n : 0n;
     default: throw new Unavailable(`${opName(op)} is not a binary operation`);
   }
 }
@@ -197,16 +189,9 @@ function genericBinary(op: number, a: bigint, b: bigint): bigint {
     case DW_OP.shr: return b >= 64n ? 0n : a >> b;
     case DW_OP.shra: return signed64(a) >> (b >= 64n ? 63n : b);
     default: {
-      const x = signed64(a), y = signed64(b);
-      switch (op) {
-        case DW_OP.eq: return x === y ? 1n : 0n;
-        case DW_OP.ne: return x !== y ? 1n : 0n;
-        case DW_OP.lt: return x < y ? 1n : 0n;
-        case DW_OP.le: return x <= y ? 1n : 0n;
-        case DW_OP.gt: return x > y ? 1n : 0n;
-        case DW_OP.ge: return x >= y ? 1n : 0n;
-        default: throw new Unavailable(`${opName(op)} is not a binary operation`);
-      }
+      const c = compare(op, signed64(a), signed64(b));
+      if (c !== undefined) return c;
+      throw new Unavailable(`${opName(op)} is not a binary operation`);
     }
   }
 }
@@ -271,4 +256,17 @@ export function reinterpret(a: Entry, to: BaseType | undefined, addressSize: num
   if (from !== size) throw new Unavailable(`DW_OP_reinterpret from ${describe(a)} to ${size} bytes: sizes differ`);
   const bits = BigInt.asUintN(size * 8, typeof a === 'bigint' ? a : a.v);
   return to ? { t: to, v: bits } : bits;
+}
+
+/** The six DWARF comparisons as 1 or 0 (the generic type), or undefined for any other operation. */
+function compare(op: number, x: number | bigint, y: number | bigint): bigint | undefined {
+  switch (op) {
+    case DW_OP.eq: return x === y ? 1n : 0n;
+    case DW_OP.ne: return x !== y ? 1n : 0n;
+    case DW_OP.lt: return x < y ? 1n : 0n;
+    case DW_OP.le: return x <= y ? 1n : 0n;
+    case DW_OP.gt: return x > y ? 1n : 0n;
+    case DW_OP.ge: return x >= y ? 1n : 0n;
+    default: return undefined;
+  }
 }
