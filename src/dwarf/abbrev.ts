@@ -18,6 +18,12 @@ export interface Abbrev {
   _plan?: Int32Array;
   /** @internal the unit format `_plan` was built for */
   _planKey?: number;
+  /** @internal low_pc/high_pc layout for Unit.dieRanges, for the unit format `_lohiKey` */
+  _lohi?: Int32Array;
+  /** @internal */
+  _lohiKey?: number;
+  /** @internal subroutine kind for FunctionIndex: 0 none, 1 subprogram with code, 2 inlined subroutine with code */
+  _sub?: number;
   /** @internal the tag is one of the scope tags a symbol lookup materializes (see Unit.scopeDies) */
   _scope?: boolean;
 }

@@ -5,6 +5,7 @@ import { Unit, readUnitHeader, peekUnitHeader } from './unit';
 import type { Die } from './die';
 import { LineProgram, parseLineProgram } from './line';
 import { msg } from './form';
+import { scanRootRanges } from './rootscan';
 
 const MAX_UNITS = 5_000_000;
 
@@ -47,7 +48,8 @@ export class Dwarf {
         const p = s.peek ? peekUnitHeader(this, section, off) : undefined;
         const h = p?.header ?? readUnitHeader(this, section, off);
         const u = new Unit(this, section, h);
-        if (p?.rootPrefix) u.rootPrefix = p.rootPrefix;
+        // the copy of the root DIE's start is only valid until the next peek: decode its ranges now
+        if (p?.rootPrefix) u.rootRanges = scanRootRanges(u, p.rootPrefix);
         out.push(u);
         off = h.end;
       } catch (e) {

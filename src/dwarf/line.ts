@@ -25,6 +25,9 @@ export interface LineSequence {
   lastRow: number;
 }
 
+/** The row values `LineProgram.position` gives for an address. */
+export interface LinePosition { file: number; line: number; column: number }
+
 export interface LineRow { address: number; file: number; line: number; column: number; isStmt: boolean; endSequence: boolean }
 
 /**
@@ -73,6 +76,12 @@ export class LineProgram {
     if (lo >= seqs.length) return -1;
     const s = seqs[lo];
     return s.begin <= addr ? this.rowInSequence(s, addr) : -1;
+  }
+
+  /** The row values `lookup` picks for `addr`, or undefined. */
+  position(addr: number): LinePosition | undefined {
+    const i = this.lookup(addr);
+    return i < 0 ? undefined : { file: this.file[i], line: this.line[i], column: this.column[i] };
   }
 
   private rowInSequence(s: LineSequence, addr: number): number {
@@ -135,6 +144,12 @@ class FileEntry implements LineFile {
 
 /** Parse the line program at a section-relative `.debug_line` offset. `unit` supplies comp_dir, address size and string bases. */
 export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Unit): LineProgram {
+  const { lp, r, params } = parseHeader(secs, offset, unit);
+  runProgram(r, lp, params);
+  return lp;
+}
+
+function parseHeader(secs: DwarfSections, offset: number, unit?: Unit): { lp: LineProgram; r: ByteReader; params: Params } {
   const r = secs.reader('.debug_line', offset, 12);
   const at = r.pos;
   let len = r.u32(), offsetSize = 4;
@@ -192,8 +207,7 @@ export function parseLineProgram(secs: DwarfSections, offset: number, unit?: Uni
     }
   }
   pr.seek(progStart);
-  runProgram(pr, lp, { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir, version });
-  return lp;
+  return { lp, r: pr, params: { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir, version } };
 }
 
 /** NUL-terminated string; ASCII decoded directly (file tables can hold thousands of names). */
@@ -258,24 +272,16 @@ function uleb(r: ByteReader): number {
   return r.ulebN();
 }
 
-/** The line-number state machine and its row arrays (a class: plain fields keep the hot loop monomorphic). */
-class LineState {
+/** Row arrays of a line program being decoded (struct of arrays; replaced by `grow`). */
+class Rows {
   cap: number;
-  n = 0;
   A: Float64Array; F: Uint32Array; L: Uint32Array; Co: Uint32Array; Fl: Uint8Array;
-  address = 0; file = 1; line = 1; column = 0; isStmt: boolean; prologueEnd = false;
-  seqStart = 0;
-  readonly seqs: LineSequence[] = [];
-  readonly discarded: LineSequence[] = [];
-
-  constructor(cap: number, readonly defaultIsStmt: boolean, readonly addressSize: number) {
+  constructor(cap: number) {
     this.cap = cap;
     this.A = new Float64Array(cap); this.F = new Uint32Array(cap); this.L = new Uint32Array(cap); this.Co = new Uint32Array(cap); this.Fl = new Uint8Array(cap);
-    this.isStmt = defaultIsStmt;
   }
-
-  private grow(): void {
-    const cap = this.cap * 2;
+  grow(): void {
+    const cap = Math.min(MAX_ROWS, this.cap * 2);
     const a = new Float64Array(cap); a.set(this.A); this.A = a;
     const f = new Uint32Array(cap); f.set(this.F); this.F = f;
     const l = new Uint32Array(cap); l.set(this.L); this.L = l;
@@ -283,77 +289,103 @@ class LineState {
     const g = new Uint8Array(cap); g.set(this.Fl); this.Fl = g;
     this.cap = cap;
   }
-
-  emit(r: ByteReader, end: boolean): void {
-    const n = this.n;
-    if (n >= MAX_ROWS) r.fail(`more than ${MAX_ROWS} line rows`, r.pos, 'E_LIMIT');
-    if (n === this.cap) this.grow();
-    this.A[n] = this.address; this.F[n] = this.file; this.L[n] = this.line < 0 ? 0 : this.line; this.Co[n] = this.column;
-    this.Fl[n] = (this.isStmt ? 1 : 0) | (end ? 2 : 0) | (this.prologueEnd ? 4 : 0);
-    this.n = n + 1;
-    this.prologueEnd = false;
-    if (end) {
-      let begin = this.A[this.seqStart];
-      if (begin < 0x40000000) begin |= 0; // read from a Float64Array: make it a small integer again, not a boxed double
-      // empty sequences are dropped; sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are set aside
-      if (this.address > begin) (isDiscardedStart(begin, this.addressSize) ? this.discarded : this.seqs).push({ begin, end: this.address, firstRow: this.seqStart, lastRow: this.n });
-      this.seqStart = this.n;
-      this.address = 0; this.file = 1; this.line = 1; this.column = 0; this.isStmt = this.defaultIsStmt;
-    }
-  }
 }
 
+/**
+ * Run the line-number state machine over the program in `r` and store its
+ * rows and sequences in `lp`. One function with the state in locals and
+ * rows written in place: a one-shot symbolization runs this cold, where
+ * every call and property access per row counts. Row flags: bit 0
+ * is_stmt, bit 1 end_sequence, bit 2 prologue_end.
+ */
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
-  // rows take at least one byte of program each (typically 3-4): size the arrays from the program length
-  const st = new LineState(Math.max(64, (r.end - r.pos) >> 2), p.defaultIsStmt, p.addressSize);
+  // rows take at least one byte of program each (typically 2-4): size the arrays from the program length
+  const rows = new Rows(Math.min(MAX_ROWS, Math.max(64, (r.end - r.pos) >> 1)));
+  let A = rows.A, F = rows.F, L = rows.L, Co = rows.Co, Fl = rows.Fl, cap = rows.cap, n = 0;
+  const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
   const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
   const constAddPc = Math.floor((255 - opBase) / lr) * minInst;
-  const bytes = r.bytes;
-  while (r.pos < r.end) {
-    const op = bytes[r.pos++];
+  // special opcodes (most rows): their address and line advances, looked up
+  const addrAdv = new Float64Array(256), lineAdv = new Int32Array(256);
+  for (let op = opBase; op < 256; op++) { const adj = op - opBase; addrAdv[op] = Math.floor(adj / lr) * minInst; lineAdv[op] = lineBase + (adj % lr); }
+  const stmt0 = p.defaultIsStmt ? 1 : 0;
+  const bytes = r.bytes, end = r.end;
+  // `flags` holds the next row's is_stmt (bit 0) and prologue_end (bit 2)
+  let address = 0, file = 1, line = 1, column = 0, flags = stmt0, seqStart = 0, pos = r.pos;
+  while (pos < end) {
+    const op = bytes[pos++];
+    let endSeq = false;
     if (op >= opBase) {
-      const adj = op - opBase;
-      st.address += Math.floor(adj / lr) * minInst;
-      st.line += lineBase + (adj % lr);
-      st.emit(r, false);
-    } else if (op === 0) {
-      const len = uleb(r);
-      const at = r.pos;
-      if (len === 0 || len > r.remaining) r.fail(`bad extended opcode length ${len}`, at);
-      const sub = r.u8();
-      switch (sub) {
-        case C.DW_LNE_end_sequence: st.emit(r, true); break;
-        case C.DW_LNE_set_address: st.address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
-        case C.DW_LNE_define_file: {
-          const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
-          lp.files.push(new FileEntry(name, dirIndex, p.version, lp.dirs, p.compDir));
-          break;
-        }
-        default: break; // set_discriminator and vendor opcodes: skipped by length
+      address += addrAdv[op];
+      line += lineAdv[op];
+      if (n !== cap) {
+        A[n] = address; F[n] = file; L[n] = line < 0 ? 0 : line; Co[n] = column; Fl[n] = flags;
+        n++;
+        flags &= 1;
+        continue;
       }
-      r.pos = at + len;
     } else {
-      switch (op) {
-        case C.DW_LNS_copy: st.emit(r, false); break;
-        case C.DW_LNS_advance_pc: st.address += uleb(r) * minInst; break;
-        case C.DW_LNS_advance_line: st.line += sleb(r); break;
-        case C.DW_LNS_set_file: st.file = uleb(r); break;
-        case C.DW_LNS_set_column: st.column = uleb(r); break;
-        case C.DW_LNS_negate_stmt: st.isStmt = !st.isStmt; break;
-        case C.DW_LNS_set_basic_block: break;
-        case C.DW_LNS_const_add_pc: st.address += constAddPc; break;
-        case C.DW_LNS_fixed_advance_pc: st.address += r.u16(); break;
-        case C.DW_LNS_set_prologue_end: st.prologueEnd = true; break;
-        case C.DW_LNS_set_epilogue_begin: break;
-        case C.DW_LNS_set_isa: r.ulebN(); break;
-        default: for (let i = 0; i < (p.stdLens[op] ?? 0); i++) r.ulebN(); break;
+      r.pos = pos;
+      if (op === 0) {
+        const len = uleb(r);
+        const at = r.pos;
+        if (len === 0 || len > r.remaining) r.fail(`bad extended opcode length ${len}`, at);
+        const sub = r.u8();
+        switch (sub) {
+          case C.DW_LNE_end_sequence: endSeq = true; break;
+          case C.DW_LNE_set_address: address = len - 1 >= 8 ? r.u64n() : readAddress(r, len - 1); break;
+          case C.DW_LNE_define_file: {
+            const name = r.cstr(); const dirIndex = r.ulebN(); r.ulebN(); r.ulebN();
+            lp.files.push(new FileEntry(name, dirIndex, p.version, lp.dirs, p.compDir));
+            break;
+          }
+          default: break; // set_discriminator and vendor opcodes: skipped by length
+        }
+        pos = at + len;
+        if (!endSeq) continue;
+      } else {
+        let copy = false;
+        switch (op) {
+          case C.DW_LNS_copy: copy = true; break;
+          case C.DW_LNS_advance_pc: address += uleb(r) * minInst; break;
+          case C.DW_LNS_advance_line: line += sleb(r); break;
+          case C.DW_LNS_set_file: file = uleb(r); break;
+          case C.DW_LNS_set_column: column = uleb(r); break;
+          case C.DW_LNS_negate_stmt: flags ^= 1; break;
+          case C.DW_LNS_set_basic_block: break;
+          case C.DW_LNS_const_add_pc: address += constAddPc; break;
+          case C.DW_LNS_fixed_advance_pc: address += r.u16(); break;
+          case C.DW_LNS_set_prologue_end: flags |= 4; break;
+          case C.DW_LNS_set_epilogue_begin: break;
+          case C.DW_LNS_set_isa: r.ulebN(); break;
+          default: for (let i = 0; i < (p.stdLens[op] ?? 0); i++) r.ulebN(); break;
+        }
+        pos = r.pos;
+        if (!copy) continue;
       }
     }
+    // a row: copy, end_sequence, or a special opcode when the arrays are full
+    if (n === cap) {
+      if (n >= MAX_ROWS) { r.pos = pos; r.fail(`more than ${MAX_ROWS} line rows`, r.pos, 'E_LIMIT'); }
+      rows.grow(); A = rows.A; F = rows.F; L = rows.L; Co = rows.Co; Fl = rows.Fl; cap = rows.cap;
+    }
+    A[n] = address; F[n] = file; L[n] = line < 0 ? 0 : line; Co[n] = column; Fl[n] = flags | (endSeq ? 2 : 0);
+    n++;
+    flags &= 1;
+    if (endSeq) {
+      let begin = A[seqStart];
+      if (begin < 0x40000000) begin |= 0; // read from a Float64Array: make it a small integer again, not a boxed double
+      // empty sequences are dropped; sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are set aside
+      if (address > begin) (isDiscardedStart(begin, p.addressSize) ? discarded : seqs).push({ begin, end: address, firstRow: seqStart, lastRow: n });
+      seqStart = n;
+      address = 0; file = 1; line = 1; column = 0; flags = stmt0;
+    }
   }
-  const n = st.n, fit = n < st.cap >> 1; // trim large over-allocations, keep views otherwise
+  r.pos = pos;
+  const fit = n < cap >> 1; // trim large over-allocations, keep views otherwise
   const cut = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T => (fit ? a.slice(0, n) : a.subarray(0, n)) as T;
-  lp.addr = cut(st.A); lp.file = cut(st.F); lp.line = cut(st.L); lp.column = cut(st.Co); lp.flags = cut(st.Fl);
-  lp.discarded = st.discarded;
-  st.seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
-  lp.sequences = st.seqs;
+  lp.addr = cut(A); lp.file = cut(F); lp.line = cut(L); lp.column = cut(Co); lp.flags = cut(Fl);
+  lp.discarded = discarded;
+  seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
+  lp.sequences = seqs;
 }

@@ -17,19 +17,18 @@ export interface RootRanges {
  * the first of its table, low_pc/high_pc in plain address/constant forms,
  * no DW_AT_ranges), decoded straight from the bytes: no abbreviation table,
  * DIE or reader objects, and only a prefix of the unit is loaded. Indexing
- * thousands of units does this once each. Returns undefined for anything
+ * thousands of units does this once each. `pre` holds the first bytes of
+ * the root DIE when the caller has them (see peekUnitHeader). Returns undefined for anything
  * else (the caller then uses `unit.root()`, which also reports errors), so
  * the result is always what `root().ranges()` would give.
  */
-export function scanRootRanges(u: Unit): RootRanges | undefined {
+export function scanRootRanges(u: Unit, pre?: Uint8Array): RootRanges | undefined {
   const secs = u.dwarf.sections, h = u.header;
   const info = secs.get(u.dieSection);
   const abName = u.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev';
   const ab = secs.get(abName);
   if (!info || !ab || h.abbrevOffset >= ab.size) return undefined;
-  // the root DIE's first bytes: the copy taken with the unit header (lazily loaded files), else the section
-  const pre = u.rootPrefix;
-  u.rootPrefix = undefined;
+  // the root DIE's first bytes: `pre` (read with the unit header from a lazily loaded file), else the section
   const len = pre ? pre.length : Math.min(h.end - h.dieStart, ROOT_PREFIX);
   if (!pre) secs.ensure(u.dieSection, h.dieStart, len);
   secs.ensure(abName);

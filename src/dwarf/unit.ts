@@ -7,6 +7,8 @@ import type { Dwarf } from './dwarf';
 import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
+import type { RootRanges } from './rootscan';
+import { skim, skimInfo, skimPlan, SkimState, SKIM_STOP, SKIM_REC } from './skim';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
 
@@ -35,6 +37,8 @@ export const ROOT_PREFIX = 512;
 const UNIT_KINDS: readonly UnitKind[] = ['compile', 'type', 'partial', 'skeleton', 'split_compile', 'split_type'];
 /** Abbreviation codes below this are cached in flat arrays during a DIE walk. */
 const WALK_CACHE = 256;
+/** Abbreviation codes `skim` decodes (one or two LEB128 bytes). */
+const MAX_SKIM_CODE = 0x4000;
 const EMPTY: Die[] = [];
 Object.freeze(EMPTY);
 
@@ -55,8 +59,9 @@ export function readUnitHeader(dw: Dwarf, section: string, offset: number): Unit
 
 /**
  * A unit header read from a copy of its first bytes (`peek` of a lazily
- * loaded section), with the copy of its root DIE's start for the address
- * index (`Unit.rootPrefix`): thousands of headers are then read without
+ * loaded section), with a view of its root DIE's start in that copy (valid
+ * until the next peek; Dwarf.scanUnits decodes the root's ranges from it
+ * for the address index): thousands of headers are then read without
  * filling (and faulting in) the file buffer. Undefined when the copy does
  * not hold a well-formed header: the caller reads it the ordinary way,
  * which reports the error.
@@ -67,10 +72,37 @@ export function peekUnitHeader(dw: Dwarf, section: string, offset: number): { he
   const buf = s.peek(s.base + offset, s.base + Math.min(s.size, offset + UNIT_HEADER_MAX + ROOT_PREFIX));
   try {
     // positions in `buf` are section offsets minus `offset`
-    const header = parseUnitHeader(new ByteReader(buf, s.file, section, 0, buf.length), section, offset, -offset, s.size - offset);
+    const header = plainHeader(buf, section, offset, s.size) ?? parseUnitHeader(new ByteReader(buf, s.file, section, 0, buf.length), section, offset, -offset, s.size - offset);
     const from = header.dieStart - offset, to = Math.min(buf.length, header.end - offset, from + ROOT_PREFIX);
-    return { header, rootPrefix: to > from ? buf.slice(from, to) : undefined };
+    return { header, rootPrefix: to > from ? buf.subarray(from, to) : undefined };
   } catch { return undefined; }
+}
+
+/**
+ * The header of a 32-bit DWARF 2-5 compile or partial unit in `.debug_info`
+ * decoded straight from bytes (thousands of units are indexed this way);
+ * undefined for anything else, or anything wrong, which `parseUnitHeader`
+ * then reads (and reports). `b[0]` is section offset `offset`.
+ */
+function plainHeader(b: Uint8Array, section: string, offset: number, secSize: number): UnitHeader | undefined {
+  if (section !== '.debug_info' || b.length < 11) return undefined;
+  const len = b[0] + b[1] * 0x100 + b[2] * 0x10000 + b[3] * 0x1000000;
+  const version = b[4] + b[5] * 0x100;
+  if (len >= 0xfffffff0 || len > secSize - offset - 4 || len < 7 || version < 2 || version > 5) return undefined;
+  let unitType: number = C.DW_UT_compile, addressSize: number, abbrevOffset: number, dieStart: number;
+  if (version === 5) {
+    if (len < 8 || b.length < 12) return undefined;
+    unitType = b[6]; addressSize = b[7];
+    abbrevOffset = b[8] + b[9] * 0x100 + b[10] * 0x10000 + b[11] * 0x1000000;
+    if (unitType !== C.DW_UT_compile && unitType !== C.DW_UT_partial) return undefined;
+    dieStart = offset + 12;
+  } else {
+    abbrevOffset = b[6] + b[7] * 0x100 + b[8] * 0x10000 + b[9] * 0x1000000;
+    addressSize = b[10];
+    dieStart = offset + 11;
+  }
+  if (addressSize !== 4 && addressSize !== 8 && addressSize !== 2 && addressSize !== 1) return undefined;
+  return { offset, end: offset + 4 + len, version, unitType, addressSize, offsetSize: 4, abbrevOffset, dieStart };
 }
 
 /** Header fields from `r` at its position; `base` is where section offset 0 lies in r's coordinates, `secEnd` where the section ends. */
@@ -120,8 +152,8 @@ export class Unit implements FormContext {
   skeleton?: Unit;
   /** @internal cached split unit for skeletons */
   _dwo?: Unit | null;
-  /** @internal a copy of the first bytes of the root DIE (from `peekUnitHeader`), for `scanRootRanges` only */
-  rootPrefix?: Uint8Array;
+  /** @internal the root DIE's ranges, decoded with the header when it was read from a copy (see Dwarf.scanUnits, scanRootRanges) */
+  rootRanges?: RootRanges;
   private _bases?: { str?: number; addr?: number; rng?: number; loc?: number; low: number };
 
   constructor(readonly dwarf: Dwarf, readonly dieSection: string, readonly header: UnitHeader) {}
@@ -268,7 +300,7 @@ export class Unit implements FormContext {
     const dies: Die[] = [];
     this._dies = dies;
     const reuse = this._lightList;
-    this.walk(true, (d, parent) => {
+    this.walk((d, parent) => {
       d.parent = parent;
       d._children = d.hasChildren ? [] : EMPTY;
       if (parent) parent._children!.push(d);
@@ -286,27 +318,90 @@ export class Unit implements FormContext {
    */
   scopeDies(): Die[] {
     if (this._dies) return this._dies.filter((d) => SCOPE_TAGS.has(d.tag));
-    if (this._lightList) return this._lightList;
-    const list: Die[] = [];
-    this.walk(false, (d, parent) => {
-      d.parent = parent;
+    return (this._lightList ??= this.scanScope());
+  }
+
+  /**
+   * The DIEs of `scopeDies`: a walk over the whole tree that materializes
+   * only DIEs with a SCOPE_TAGS tag, each with `parent` set to its nearest
+   * such ancestor. `skim` (skim.ts) decodes most DIEs; this classifies each
+   * abbreviation code on first sight and reads the DIEs skim does not
+   * (errors are reported as for the full tree: the DIEs read before an
+   * error are kept).
+   */
+  private scanScope(): Die[] {
+    const root = this.root();
+    if (!root) return [];
+    const list: Die[] = [root];
+    if (!root.hasChildren) return list;
+    const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
+    const base = this.sectionBase, abbrevs = this.abbrevs, bytes = r.bytes, end = r.end;
+    const st: SkimState = { depth: 0, anc: new Int32Array(MAX_DEPTH), rec: new Int32Array(SKIM_REC * 512), n: 0, done: false };
+    st.anc[0] = -1;
+    let info = new Int32Array(128).fill(SKIM_STOP);
+    const plans: Array<Int32Array | undefined> = [];
+    const byCode: Array<Abbrev | undefined> = [];
+    try {
+      this.readDieAt(r); // the root again, to advance
+      let pos = r.pos;
+      while (pos < end) {
+        pos = skim(bytes, pos, end, info, plans, st);
+        if (st.done || pos >= end) break;
+        if (st.n > st.rec.length - SKIM_REC) { const g = new Int32Array(st.rec.length * 2); g.set(st.rec); st.rec = g; continue; }
+        const at = pos;
+        r.pos = at;
+        const code = r.ulebN();
+        let ab = byCode[code];
+        if (!ab) {
+          ab = abbrevs.get(code);
+          if (!ab) this.noAbbrev(r, code, at);
+          byCode[code] = ab;
+          if (code < MAX_SKIM_CODE) {
+            if (code >= info.length) { const g = new Int32Array(Math.min(MAX_SKIM_CODE, 1 << (32 - Math.clz32(code)))).fill(SKIM_STOP); g.set(info); info = g; }
+            const pl = this.planOf(ab);
+            const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
+            const kp = fsz >= 0 ? undefined : skimPlan(pl);
+            if (fsz >= 0 || kp) { info[code] = skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz); plans[code] = kp; continue; }
+          }
+        }
+        // the general way, for this one DIE (a form skim does not decode, values past the end, a long code, the depth limit)
+        const attrsPos = r.pos;
+        this.skipAttrs(r, ab);
+        let self = st.anc[st.depth];
+        if (ab._scope ??= SCOPE_TAGS.has(ab.tag)) {
+          const rec = st.rec, n = st.n;
+          rec[n] = at; rec[n + 1] = attrsPos; rec[n + 2] = self; rec[n + 3] = code;
+          self = n;
+          st.n += SKIM_REC;
+        }
+        if (ab.hasChildren) {
+          if (st.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
+          st.anc[++st.depth] = self;
+        }
+        pos = r.pos;
+      }
+    } catch (e) {
+      this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
+    }
+    const rec = st.rec;
+    for (let i = 0; i < st.n; i += SKIM_REC) {
+      const d = new Die(this, rec[i] - base, byCode[rec[i + 3]]!, rec[i + 1]);
+      const p = rec[i + 2];
+      d.parent = p < 0 ? root : list[1 + p / SKIM_REC];
       list.push(d);
-    });
-    this._lightList = list;
+    }
     return list;
   }
   /** DIEs of `scopeDies`, in offset order (the walk's order). */
   private _lightList?: Die[];
 
   /**
-   * Walk the DIE tree in order; all DIEs (`all`) or only those with a
-   * SCOPE_TAGS tag are materialized and handed to `visit(die,
-   * nearestKeptAncestor)`; the others are skipped without allocating.
-   * The hot loop decodes in-bounds attribute values inline (this runs cold
-   * on big units, where every call counts); anything else, errors
-   * included, goes through `skipForm` / `skipAttrs`.
+   * Walk the whole DIE tree in order, materializing every DIE (reusing the
+   * objects of `reuse`, in offset order) and handing it to `visit(die,
+   * parent)`. The hot loop decodes in-bounds attribute values inline;
+   * anything else, errors included, goes through `skipForm` / `skipAttrs`.
    */
-  private walk(all: boolean, visit: (d: Die, parent: Die | undefined) => void, reuse?: Die[]): void {
+  private walk(visit: (d: Die, parent: Die | undefined) => void, reuse?: Die[]): void {
     const root = this.root();
     if (!root) return;
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
@@ -353,21 +448,18 @@ export class Unit implements FormContext {
             pos = this.skipSlow(r, pos, x);
           }
         }
-        const anc = stack[stack.length - 1];
+        const off = at - base;
         let d: Die | undefined;
-        if (all || (ab._scope ??= SCOPE_TAGS.has(ab.tag))) {
-          const off = at - base;
-          if (reuse) {
-            // both in offset order: advance a cursor instead of looking up
-            while (ri < reuse.length && reuse[ri].offset < off) ri++;
-            if (ri < reuse.length && reuse[ri].offset === off) d = reuse[ri++];
-          }
-          d ??= new Die(this, off, ab, attrsPos);
-          visit(d, anc);
+        if (reuse) {
+          // both in offset order: advance a cursor instead of looking up
+          while (ri < reuse.length && reuse[ri].offset < off) ri++;
+          if (ri < reuse.length && reuse[ri].offset === off) d = reuse[ri++];
         }
+        d ??= new Die(this, off, ab, attrsPos);
+        visit(d, stack[stack.length - 1]);
         if (ab.hasChildren) {
           if (stack.length >= MAX_DEPTH) { r.pos = pos; r.fail(`DIE nesting deeper than ${MAX_DEPTH}`); }
-          stack.push(d ?? anc);
+          stack.push(d);
         }
       }
       r.pos = pos;
@@ -468,6 +560,17 @@ export class Unit implements FormContext {
 
   /** Address ranges of a DIE (low_pc/high_pc or DW_AT_ranges); empty when absent or unreadable (diagnostic recorded). */
   dieRanges(die: Die): AddrRange[] {
+    // the common shape (low_pc as an address, high_pc as an address or a length, both at fixed offsets): straight from the bytes
+    const lay = this.lowHighOf(die.abbrev);
+    if (lay.length !== 0) {
+      const b = this.dwarf.sections.get(this.dieSection)!.bytes, as = this.addressSize;
+      const low = readLE(b, die.attrsPos + lay[0], as), high = readLE(b, die.attrsPos + lay[1], lay[2]);
+      if (low >= 0 && high >= 0) {
+        const end = lay[3] === 1 ? high : low + high;
+        if (end <= low || isDiscardedStart(low, as)) return [];
+        return [{ begin: low, end }];
+      }
+    }
     try {
       if (!die.has(C.DW_AT_ranges)) {
         // fast path without allocations: low_pc (addr/addrx) + high_pc (addr or length)
@@ -506,6 +609,37 @@ export class Unit implements FormContext {
     }
   }
 
+  /**
+   * Where an abbreviation's DW_AT_low_pc (DW_FORM_addr) and DW_AT_high_pc
+   * (addr or data1/2/4/8) values lie, for `dieRanges`: [low offset, high
+   * offset, high size, high is an address], offsets from the DIE's first
+   * value; empty when the shape is another (DW_AT_ranges, addrx, a
+   * variable-size value before them, ...). Cached on the abbreviation.
+   */
+  private lowHighOf(ab: Abbrev): Int32Array {
+    const key = this.planKey;
+    if (ab._lohi !== undefined && ab._lohiKey === key) return ab._lohi;
+    let lay = NO_LAYOUT;
+    let off = 0, low = -1, high = -1, highSize = 0, highIsAddr = 0;
+    for (const s of ab.attrs) {
+      if (s.at === C.DW_AT_ranges) { low = -2; break; }
+      if (s.at === C.DW_AT_low_pc && low === -1) {
+        if (s.form !== C.DW_FORM_addr) { low = -2; break; }
+        low = off;
+      } else if (s.at === C.DW_AT_high_pc && high === -1) {
+        if (s.form === C.DW_FORM_addr) { highSize = this.addressSize; highIsAddr = 1; }
+        else if (s.form === C.DW_FORM_data1 || s.form === C.DW_FORM_data2 || s.form === C.DW_FORM_data4 || s.form === C.DW_FORM_data8) highSize = fixedFormSize(s.form, this);
+        else { high = -2; break; }
+        high = off;
+      }
+      const n = fixedFormSize(s.form, this);
+      if (n < 0) { if (low === -1 || high === -1) break; } else off += n;
+    }
+    if (low >= 0 && high >= 0 && (this.addressSize === 4 || this.addressSize === 8)) lay = Int32Array.of(low, high, highSize, highIsAddr);
+    ab._lohi = lay; ab._lohiKey = key;
+    return lay;
+  }
+
   /** The unit's line program (DW_AT_stmt_list), parsed once; undefined if absent or unreadable. */
   lineProgram(): LineProgram | undefined {
     if (this._line !== undefined) return this._line ?? undefined;
@@ -521,6 +655,21 @@ export class Unit implements FormContext {
   get language(): number | undefined { return this.root()?.udata(C.DW_AT_language); }
   get name(): string | undefined { return this.root()?.name; }
   get compDir(): string | undefined { return (this.skeleton ?? this).root()?.str(C.DW_AT_comp_dir) ?? this.root()?.str(C.DW_AT_comp_dir); }
+}
+
+const NO_LAYOUT = new Int32Array(0);
+
+/** A little-endian unsigned value of 1, 2, 4 or 8 bytes; -1 if it does not fit in 53 bits. */
+function readLE(b: Uint8Array, p: number, size: number): number {
+  switch (size) {
+    case 1: return b[p];
+    case 2: return b[p] + b[p + 1] * 0x100;
+    case 4: return b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
+    default: {
+      const hi = b[p + 4] + b[p + 5] * 0x100 + b[p + 6] * 0x10000 + b[p + 7] * 0x1000000;
+      return hi >= 0x200000 ? -1 : hi * 0x100000000 + b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
+    }
+  }
 }
 
 /** Binary search of DIEs in offset order. */

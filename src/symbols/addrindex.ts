@@ -39,7 +39,7 @@ export class AddressIndex {
       if (covered.has(i)) return;
       // common root DIE shapes are decoded directly (cheap for thousands of units), others through the unit
       let rs: AddrRange[], described: boolean;
-      const fast = scanRootRanges(u);
+      const fast = u.rootRanges ?? scanRootRanges(u);
       if (fast) ({ ranges: rs, described } = fast);
       else {
         const root = u.root();

@@ -1,6 +1,7 @@
 import * as C from '../dwarf/constants';
 import type { Die } from '../dwarf/die';
 import type { Unit } from '../dwarf/unit';
+import type { Abbrev } from '../dwarf/abbrev';
 
 /** An ordered address→(end, DIE) map with LLVM's insertion semantics (see FunctionIndex). */
 class IntervalMap {
@@ -67,9 +68,9 @@ export class FunctionIndex {
     // (index loops: this runs cold once per looked-up unit, where iterators allocate)
     for (let k = 0; k < scope.length; k++) {
       const d = scope[k];
-      if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
-      if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
-      if (d.tag === C.DW_TAG_inlined_subroutine) {
+      const kind = subroutineKind(d.abbrev);
+      if (kind === 0) continue;
+      if (kind === 2) {
         let p = d.parent;
         while (p && p.tag !== C.DW_TAG_subprogram) p = p.parent;
         if (p) { let l = this.inlined.get(p); if (!l) this.inlined.set(p, (l = [])); l.push(d); }
@@ -89,8 +90,7 @@ export class FunctionIndex {
   private buildFull(scope: Die[]): IntervalMap {
     const m = new IntervalMap();
     for (const d of scope) {
-      if (d.tag !== C.DW_TAG_subprogram && d.tag !== C.DW_TAG_inlined_subroutine) continue;
-      if (!d.has(C.DW_AT_low_pc) && !d.has(C.DW_AT_ranges)) continue;
+      if (subroutineKind(d.abbrev) === 0) continue;
       for (const r of d.ranges()) if (r.end > r.begin) m.insert(r.begin, r.end, d);
     }
     return m;
@@ -118,6 +118,18 @@ export class FunctionIndex {
 
   /** All subprogram DIEs with code (for listings). */
   subprograms(): Die[] { return [...new Set(this.top.dies)]; }
+}
+
+/** 1 for a subprogram with code (low_pc or ranges), 2 for such an inlined subroutine, else 0 (cached on the abbreviation). */
+function subroutineKind(ab: Abbrev): number {
+  let k = ab._sub;
+  if (k === undefined) {
+    const tag = ab.tag;
+    k = tag === C.DW_TAG_subprogram ? 1 : tag === C.DW_TAG_inlined_subroutine ? 2 : 0;
+    if (k !== 0 && !ab.attrs.some((a) => a.at === C.DW_AT_low_pc || a.at === C.DW_AT_ranges)) k = 0;
+    ab._sub = k;
+  }
+  return k;
 }
 
 /** The inline chain for a subroutine DIE: innermost first, ending at the enclosing DW_TAG_subprogram. */

@@ -79,12 +79,9 @@ export class Symbolizer {
 
   /** Line table position of `addr` (innermost, ignoring inlining). */
   lineAt(addr: CodeAddr): SourcePos | undefined {
-    const u = this.unitAt(addr);
-    const lp = u?.lineProgram();
-    if (!lp) return undefined;
-    const i = lp.lookup(addr);
-    if (i < 0) return undefined;
-    return { file: lp.fileEntry(lp.file[i])?.path, line: lp.line[i], column: lp.column[i] };
+    const lp = this.unitAt(addr)?.lineProgram();
+    const pos = lp?.position(addr);
+    return lp && pos ? { file: lp.fileEntry(pos.file)?.path, line: pos.line, column: pos.column } : undefined;
   }
 
   /** Frames for a code address, innermost (inlined) first, the physical function last. Never throws on bad DWARF. */
@@ -127,11 +124,10 @@ export class Symbolizer {
     if (!u) return [];
     const du = this.dieUnit(u);
     const lp = u.lineProgram();
+    const row = lp?.position(addr);
     const sub = this.functionIndex(du).lookup(addr);
     const chain = sub ? inlineChain(sub) : [];
-    const row = lp ? lp.lookup(addr) : -1;
-    const rowPos: SourcePos | undefined = lp && row >= 0
-      ? { file: lp.fileEntry(lp.file[row])?.path, line: lp.line[row], column: lp.column[row] } : undefined;
+    const rowPos: SourcePos | undefined = lp && row ? { file: lp.fileEntry(row.file)?.path, line: row.line, column: row.column } : undefined;
     if (chain.length === 0) {
       const f = this.fallbackFrame(addr, this.safeFunctionAt(addr));
       return [{ ...f, unit: du }];
