@@ -8,27 +8,29 @@ import { WasmModule } from '../../src/wasm/module';
 import { CodeAddr, codeAddr, fileOffset, hex } from '../../src/util/offsets';
 import { Symbolizer, SymFrame } from '../../src/symbols/symbolizer';
 import { SourcePathMap } from '../../src/symbols/sourcemap';
-import { readModuleBytes } from '../../host/modules';
+import { openLazy } from '../../host/lazyFile';
 import { findDebugInfo } from '../../host/debugfiles';
 import { Options, runCommand } from '../options';
 
-export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...]
+export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...] [--stats]
   Print function, inline chain and file:line:column for each address.
   ADDR               code-section-relative address (hex 0x... or decimal), as in DWARF
   --file-offsets     ADDRs are module file offsets (as printed by browsers / V8 / chicory)
   --json             machine-readable output
   --debug-file F     read DWARF from F (a debug file or .dwp) instead of the module
   --debug-dir D      search D for a debug file matching the module's build id (repeatable)
-  --source-map F=T   rewrite source path prefix F to T (repeatable; longest prefix wins)`;
+  --source-map F=T   rewrite source path prefix F to T (repeatable; longest prefix wins)
+  --stats            timings and bytes read (stderr; a "stats" object with --json)`;
 
-interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: boolean; debugFile?: string; debugDirs: string[]; sourceMap: string[] }
+interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: boolean; stats: boolean; debugFile?: string; debugDirs: string[]; sourceMap: string[] }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { module: '', addrs: [], fileOffsets: false, json: false, debugDirs: [], sourceMap: [] };
+  const a: Args = { module: '', addrs: [], fileOffsets: false, json: false, stats: false, debugDirs: [], sourceMap: [] };
   const o = new Options(argv);
   while (o.next()) {
     if (o.arg === '--json') a.json = true;
     else if (o.arg === '--file-offsets') a.fileOffsets = true;
+    else if (o.arg === '--stats') a.stats = true;
     else if (o.opt === '--debug-file') a.debugFile = o.value();
     else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
     else if (o.opt === '--source-map') a.sourceMap.push(o.value());
@@ -70,9 +72,13 @@ export function run(argv: string[]): Promise<number> {
 async function symbolize(a: Args): Promise<number> {
   let map: SourcePathMap;
   try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump symbolize: ${(e as Error).message}`); return 2; }
-  const m = new WasmModule(readModuleBytes(a.module), a.module);
+  const t0 = performance.now();
+  const file = openLazy(a.module);
+  const m = new WasmModule(file.bytes, a.module);
   const dbg = findDebugInfo(m, a.module, { debugFile: a.debugFile, debugDirs: a.debugDirs });
   const sym = new Symbolizer(m, dbg.sections ?? undefined);
+  const t1 = performance.now();
+  let tFirst = 0;
   const results: Array<{ input: string; addr?: CodeAddr; frames: SymFrame[]; error?: string }> = [];
   for (const s of a.addrs) {
     let n: number;
@@ -82,12 +88,21 @@ async function symbolize(a: Args): Promise<number> {
     const size = m.section(10) ? m.section(10)!.end - m.section(10)!.payloadStart : 0;
     if (addr < 0 || addr >= size) { results.push({ input: s, addr, frames: [], error: `address ${hex(addr)} is outside the code section (size ${hex(size)})${a.fileOffsets ? '' : '; for module file offsets use --file-offsets'}` }); continue; }
     results.push({ input: s, addr, frames: sym.symbolize(addr) });
+    tFirst ||= performance.now();
   }
+  const t2 = performance.now();
+  const stats = a.stats ? {
+    openMs: round(t1 - t0), firstAddressMs: round((tFirst || t2) - t1), symbolizeMs: round(t2 - t1), workMs: round(t2 - t0),
+    /** since the process started: Node's own start-up and loading this program come before `t0` */
+    processMs: round(t2), addresses: a.addrs.length, units: sym.dwarf?.units().length ?? 0,
+    moduleBytes: file.bytes.length, bytesRead: file.loaded(),
+  } : undefined;
   if (a.json) {
     console.log(JSON.stringify({
       module: a.module, debugInfo: { origin: dbg.origin, path: dbg.path ?? null, dwp: dbg.dwpPath ?? null, notes: dbg.notes },
       addresses: results.map((r) => ({ input: r.input, codeAddr: r.addr ?? null, fileOffset: r.addr !== undefined ? m.toFileOffset(r.addr) : null, error: r.error ?? null, frames: r.frames.map((f) => frameJson(f, map)) })),
       diagnostics: sym.diagnostics,
+      ...(stats ? { stats } : {}),
     }, null, 2));
   } else {
     if (!sym.hasDwarf) console.error(`note: ${dbg.notes.join('; ') || 'no DWARF found'}`);
@@ -98,6 +113,12 @@ async function symbolize(a: Args): Promise<number> {
       else { console.log(`${head}:`); for (const f of r.frames) console.log(`    ${frameText(f, map)}`); }
     }
     for (const d of sym.diagnostics.slice(0, 10)) console.error(`warning: ${d}`);
+    if (stats) {
+      console.error(`stats: module and DWARF opened in ${stats.openMs} ms; first address ${stats.firstAddressMs} ms, all ${stats.addresses} in ${stats.symbolizeMs} ms (${stats.units} units); ` +
+        `${(stats.bytesRead / 1048576).toFixed(1)} MB of ${(stats.moduleBytes / 1048576).toFixed(1)} MB read; ${stats.processMs} ms since the process started`);
+    }
   }
   return results.some((r) => r.error) ? 1 : 0;
 }
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
