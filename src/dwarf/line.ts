@@ -291,6 +291,11 @@ class Rows {
   }
 }
 
+/** Row arrays of the program being decoded, kept for the next one (decoding is never re-entered). */
+let scratch: Rows | undefined;
+/** Rows above which the scratch arrays are dropped after use (~21 bytes a row). */
+const SCRATCH_KEEP = 1 << 20;
+
 /**
  * Run the line-number state machine over the program in `r` and store its
  * rows and sequences in `lp`. One function with the state in locals and
@@ -299,8 +304,8 @@ class Rows {
  * is_stmt, bit 1 end_sequence, bit 2 prologue_end.
  */
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
-  // rows take at least one byte of program each (typically 2-4): size the arrays from the program length
-  const rows = new Rows(Math.min(MAX_ROWS, Math.max(64, (r.end - r.pos) >> 1)));
+  // rows are decoded into arrays reused from program to program, then copied out at their exact size
+  const rows = (scratch ??= new Rows(4096));
   let A = rows.A, F = rows.F, L = rows.L, Co = rows.Co, Fl = rows.Fl, cap = rows.cap, n = 0;
   const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
   const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
@@ -382,9 +387,8 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
     }
   }
   r.pos = pos;
-  const fit = n < cap >> 1; // trim large over-allocations, keep views otherwise
-  const cut = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T => (fit ? a.slice(0, n) : a.subarray(0, n)) as T;
-  lp.addr = cut(A); lp.file = cut(F); lp.line = cut(L); lp.column = cut(Co); lp.flags = cut(Fl);
+  lp.addr = A.slice(0, n); lp.file = F.slice(0, n); lp.line = L.slice(0, n); lp.column = Co.slice(0, n); lp.flags = Fl.slice(0, n);
+  if (rows.cap > SCRATCH_KEEP) scratch = undefined; // do not hold on to a huge program's arrays
   lp.discarded = discarded;
   seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
   lp.sequences = seqs;

@@ -79,11 +79,18 @@ export class FunctionIndex {
       const rs = d.ranges();
       for (let j = 0; j < rs.length; j++) if (rs[j].end > rs[j].begin) subs.push({ d, b: rs[j].begin, e: rs[j].end });
     }
-    for (let k = 0; k < subs.length; k++) this.top.insert(subs[k].b, subs[k].e, subs[k].d);
-    // overlapping subprograms (or a subprogram nested in another's code): map everything at once, in tree order
+    // ranges that do not overlap map the same in any insertion order: sorted arrays are the map (no inserts into the
+    // middle of arrays, which is quadratic for units whose DIEs are not in address order, e.g. Rust's std)
     const sorted = subs.slice().sort((a, b) => a.b - b.b);
-    for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i].b < sorted[i - 1].e) { this.full = this.buildFull(scope); break; }
+    let overlap = false;
+    for (let i = 1; i < sorted.length && !overlap; i++) overlap = sorted[i].b < sorted[i - 1].e;
+    if (!overlap) {
+      const t = this.top;
+      for (let k = 0; k < sorted.length; k++) { t.keys.push(sorted[k].b); t.ends.push(sorted[k].e); t.dies.push(sorted[k].d); }
+    } else {
+      for (let k = 0; k < subs.length; k++) this.top.insert(subs[k].b, subs[k].e, subs[k].d);
+      // overlapping subprograms (or a subprogram nested in another's code): map everything at once, in tree order
+      this.full = this.buildFull(scope);
     }
   }
 
