@@ -98,7 +98,8 @@ function readOne(r: ByteReader, exists: (code: number) => boolean): Abbrev | und
     if (attrs.length > MAX_ATTRS) r.fail(`abbreviation ${code} has more than ${MAX_ATTRS} attributes`, at, 'E_LIMIT');
   }
   if (exists(code)) r.fail(`duplicate abbreviation code ${code}`, at);
-  return { code, tag, hasChildren, attrs };
+  // every cache field is present from the start: one object shape for all abbreviations (V8 deoptimizes on new shapes)
+  return { code, tag, hasChildren, attrs, _plan: undefined, _planKey: undefined, _lohi: undefined, _lohiKey: undefined, _sub: undefined, _scope: undefined };
 }
 
 /** The abbreviation table at section-relative `offset`, parsed lazily; read errors go to `onError`. */

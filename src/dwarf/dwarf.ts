@@ -1,7 +1,7 @@
 import * as C from './constants';
 import { AbbrevTable, lazyAbbrevTable } from './abbrev';
 import { DwarfSections, DwarfSection } from './sections';
-import { Unit, readUnitHeader, peekUnitHeader } from './unit';
+import { Unit, readUnitHeader, peekUnitHeader, peeked } from './unit';
 import type { Die } from './die';
 import { LineProgram, parseLineProgram } from './line';
 import { msg } from './form';
@@ -45,11 +45,11 @@ export class Dwarf {
     while (off < s.size && out.length < MAX_UNITS) {
       try {
         // lazily loaded sections: read the header from a copy (leaves the file buffer untouched)
-        const p = s.peek ? peekUnitHeader(this, section, off) : undefined;
-        const h = p?.header ?? readUnitHeader(this, section, off);
+        const peek = s.peek ? peekUnitHeader(s, section, off) : undefined;
+        const h = peek ?? readUnitHeader(this, section, off);
         const u = new Unit(this, section, h);
         // the copy of the root DIE's start is only valid until the next peek: decode its ranges now
-        if (p?.rootPrefix) u.rootRanges = scanRootRanges(u, p.rootPrefix);
+        if (peek && peeked.to > peeked.from) u.rootRanges = scanRootRanges(u, peeked.bytes, peeked.from, peeked.to);
         out.push(u);
         off = h.end;
       } catch (e) {

@@ -17,23 +17,23 @@ export interface RootRanges {
  * the first of its table, low_pc/high_pc in plain address/constant forms,
  * no DW_AT_ranges), decoded straight from the bytes: no abbreviation table,
  * DIE or reader objects, and only a prefix of the unit is loaded. Indexing
- * thousands of units does this once each. `pre` holds the first bytes of
- * the root DIE when the caller has them (see peekUnitHeader). Returns undefined for anything
+ * thousands of units does this once each. `pre[preFrom, preTo)` holds the
+ * first bytes of the root DIE when the caller has them (see peekUnitHeader). Returns undefined for anything
  * else (the caller then uses `unit.root()`, which also reports errors), so
  * the result is always what `root().ranges()` would give.
  */
-export function scanRootRanges(u: Unit, pre?: Uint8Array): RootRanges | undefined {
+export function scanRootRanges(u: Unit, pre?: Uint8Array, preFrom = 0, preTo = pre?.length ?? 0): RootRanges | undefined {
   const secs = u.dwarf.sections, h = u.header;
   const info = secs.get(u.dieSection);
   const abName = u.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev';
   const ab = secs.get(abName);
   if (!info || !ab || h.abbrevOffset >= ab.size) return undefined;
   // the root DIE's first bytes: `pre` (read with the unit header from a lazily loaded file), else the section
-  const len = pre ? pre.length : Math.min(h.end - h.dieStart, ROOT_PREFIX);
+  const len = pre ? preTo - preFrom : Math.min(h.end - h.dieStart, ROOT_PREFIX);
   if (!pre) secs.ensure(u.dieSection, h.dieStart, len);
   secs.ensure(abName);
   const d = pre ?? info.bytes, a = ab.bytes;
-  let p = pre ? 0 : info.base + h.dieStart;
+  let p = pre ? preFrom : info.base + h.dieStart;
   const pEnd = p + len;
   let q = ab.base + h.abbrevOffset;
   const qEnd = ab.base + ab.size;
@@ -41,13 +41,25 @@ export function scanRootRanges(u: Unit, pre?: Uint8Array): RootRanges | undefine
   if (v <= 0) return undefined;
   p = lebEnd;
   const code = v;
+  const as = u.addressSize, fmt = u.version * 10000 + as * 100 + u.offsetSize;
+  // linked units usually carry byte-identical root declarations: reuse the last one's layout when its bytes match
+  const m = memo;
+  if (m !== undefined && m.code === code && m.fmt === fmt && q + m.decl.length <= qEnd) {
+    const decl = m.decl;
+    let same = true;
+    for (let i = 0; i < decl.length; i++) if (a[q + i] !== decl[i]) { same = false; break; }
+    if (same) return fromLayout(m, d, p, pEnd, as);
+  }
+  const q0 = q;
   if (leb(a, q, qEnd) !== code) return undefined;
   if (leb(a, lebEnd, qEnd) < 0) return undefined; // tag
   q = lebEnd;
   if (q >= qEnd) return undefined;
   q++; // has-children flag
   let low: number | undefined, high: number | undefined, highIsAddr = false, hasLow = false;
-  const as = u.addressSize;
+  // the layout of an all-fixed-size declaration, for the memo
+  const p0 = p;
+  let allFixed = true, lowOff = -1, lowForm = 0, highOff = -1, highForm = 0;
   for (let n = 0; ; n++) {
     const at = n > 1000 ? -1 : leb(a, q, qEnd);
     const form = at < 0 ? -1 : leb(a, lebEnd, qEnd);
@@ -57,6 +69,9 @@ export function scanRootRanges(u: Unit, pre?: Uint8Array): RootRanges | undefine
     if (at === 0 || form === C.DW_FORM_implicit_const || form === C.DW_FORM_indirect || at === C.DW_AT_ranges) return undefined;
     let num: number | undefined;
     const fixed = fixedFormSize(form, u);
+    if (fixed < 0) allFixed = false;
+    else if (form === C.DW_FORM_addr && as === 8 && at !== C.DW_AT_low_pc && at !== C.DW_AT_high_pc) allFixed = false; // its value is checked too
+    else if (at === C.DW_AT_low_pc) { lowOff = p - p0; lowForm = form; } else if (at === C.DW_AT_high_pc) { highOff = p - p0; highForm = form; }
     if (fixed >= 0) {
       if (p + fixed > pEnd) return undefined;
       if (form === C.DW_FORM_addr && (as === 4 || as === 8)) {
@@ -87,10 +102,46 @@ export function scanRootRanges(u: Unit, pre?: Uint8Array): RootRanges | undefine
     if (at === C.DW_AT_low_pc) { if (num === undefined || hasLow) return undefined; low = num; hasLow = true; }
     else if (at === C.DW_AT_high_pc) { if (num === undefined || high !== undefined) return undefined; high = num; highIsAddr = form === C.DW_FORM_addr; }
   }
+  if (allFixed) memo = { decl: a.slice(q0, q), code, fmt, size: p - p0, lowOff, lowForm, highOff, highForm };
+  return result(low, high, highIsAddr, hasLow, as);
+}
+
+function result(low: number | undefined, high: number | undefined, highIsAddr: boolean, hasLow: boolean, as: number): RootRanges {
   if (low === undefined || high === undefined) return { ranges: [], described: hasLow };
   const end = highIsAddr ? high : low + high;
   if (end <= low || isDiscardedStart(low, as)) return { ranges: [], described: true };
   return { ranges: [{ begin: low, end }], described: true };
+}
+
+/**
+ * A root declaration whose values all have a fixed size (so every value is at
+ * a fixed offset) and that the full decode accepted: its bytes, and where its
+ * DW_AT_low_pc / DW_AT_high_pc values are (-1: absent).
+ */
+interface Layout { decl: Uint8Array; code: number; fmt: number; size: number; lowOff: number; lowForm: number; highOff: number; highForm: number }
+let memo: Layout | undefined;
+
+/** What the full decode gives for a DIE of the memo's declaration whose values start at `p`. */
+function fromLayout(m: Layout, d: Uint8Array, p: number, pEnd: number, as: number): RootRanges | undefined {
+  if (p + m.size > pEnd) return undefined;
+  const low = m.lowOff < 0 ? undefined : fixedNumber(d, p + m.lowOff, m.lowForm, as);
+  const high = m.highOff < 0 ? undefined : fixedNumber(d, p + m.highOff, m.highForm, as);
+  if (low === null || high === null) return undefined; // as the full decode: a value it cannot use
+  return result(low, high, m.highForm === C.DW_FORM_addr, m.lowOff >= 0, as);
+}
+
+/** A fixed-size address or constant as the full decode reads it; null where it gives up. */
+function fixedNumber(d: Uint8Array, p: number, form: number, as: number): number | null {
+  if (form === C.DW_FORM_addr && (as === 4 || as === 8)) {
+    const lo = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
+    if (as === 4) return lo;
+    const hi = d[p + 4] + d[p + 5] * 0x100 + d[p + 6] * 0x10000 + d[p + 7] * 0x1000000;
+    return hi >= 0x200000 ? null : lo + hi * 0x100000000;
+  }
+  if (form === C.DW_FORM_data1) return d[p];
+  if (form === C.DW_FORM_data2) return d[p] + d[p + 1] * 0x100;
+  if (form === C.DW_FORM_data4) return d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
+  return null;
 }
 
 /** End position of the last `leb` read. */

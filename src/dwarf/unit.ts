@@ -4,6 +4,7 @@ import { AbbrevTable, Abbrev } from './abbrev';
 import { Die } from './die';
 import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, fixedFormSize } from './form';
 import type { Dwarf } from './dwarf';
+import type { DwarfSection } from './sections';
 import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
@@ -59,24 +60,28 @@ export function readUnitHeader(dw: Dwarf, section: string, offset: number): Unit
 
 /**
  * A unit header read from a copy of its first bytes (`peek` of a lazily
- * loaded section), with a view of its root DIE's start in that copy (valid
- * until the next peek; Dwarf.scanUnits decodes the root's ranges from it
- * for the address index): thousands of headers are then read without
- * filling (and faulting in) the file buffer. Undefined when the copy does
- * not hold a well-formed header: the caller reads it the ordinary way,
- * which reports the error.
+ * loaded section): thousands of headers are then read without filling (and
+ * faulting in) the file buffer. The copy also holds the start of the root
+ * DIE: `peeked` says where (valid until the next peek; Dwarf.scanUnits
+ * decodes the root's ranges from it for the address index). Undefined when
+ * the copy does not hold a well-formed header: the caller reads it the
+ * ordinary way, which reports the error.
  */
-export function peekUnitHeader(dw: Dwarf, section: string, offset: number): { header: UnitHeader; rootPrefix?: Uint8Array } | undefined {
-  const s = dw.sections.get(section);
-  if (!s?.peek || offset < 0 || offset >= s.size) return undefined;
+export function peekUnitHeader(s: DwarfSection, section: string, offset: number): UnitHeader | undefined {
+  if (!s.peek || offset < 0 || offset >= s.size) return undefined;
   const buf = s.peek(s.base + offset, s.base + Math.min(s.size, offset + UNIT_HEADER_MAX + ROOT_PREFIX));
   try {
     // positions in `buf` are section offsets minus `offset`
     const header = plainHeader(buf, section, offset, s.size) ?? parseUnitHeader(new ByteReader(buf, s.file, section, 0, buf.length), section, offset, -offset, s.size - offset);
-    const from = header.dieStart - offset, to = Math.min(buf.length, header.end - offset, from + ROOT_PREFIX);
-    return { header, rootPrefix: to > from ? buf.subarray(from, to) : undefined };
+    peeked.bytes = buf;
+    peeked.from = header.dieStart - offset;
+    peeked.to = Math.min(buf.length, header.end - offset, peeked.from + ROOT_PREFIX);
+    return header;
   } catch { return undefined; }
 }
+
+/** Where the last `peekUnitHeader` left the start of the root DIE: `bytes[from, to)`. */
+export const peeked: { bytes: Uint8Array; from: number; to: number } = { bytes: new Uint8Array(0), from: 0, to: 0 };
 
 /**
  * The header of a 32-bit DWARF 2-5 compile or partial unit in `.debug_info`
@@ -143,7 +148,9 @@ function parseUnitHeader(r: ByteReader, section: string, offset: number, base: n
  * (the DIEs read before the error are kept), never exceptions.
  */
 export class Unit implements FormContext {
-  readonly diagnostics: string[] = [];
+  private _diags?: string[];
+  /** Problems found in this unit's data (never thrown). */
+  get diagnostics(): string[] { return (this._diags ??= []); }
   private _abbrevs?: AbbrevTable;
   private _root?: Die | null;
   private _dies?: Die[];

@@ -25,25 +25,31 @@ export class AddressIndex {
   get size(): number { return this.begin.length; }
 
   private build(): void {
-    const byOffset = new Map<number, number>();
-    this.units.forEach((u, i) => byOffset.set(u.offset, i));
+    const units = this.units;
     const raw: Array<[number, number, number]> = [];
-    const covered = new Set<number>();
-    for (const [cuOff, b, e] of this.readAranges()) {
-      const i = byOffset.get(cuOff);
-      if (i === undefined) continue;
-      covered.add(i);
-      raw.push([b, e, i]);
+    let covered: Set<number> | undefined;
+    const aranges = this.readAranges();
+    if (aranges.length) {
+      const byOffset = new Map<number, number>();
+      units.forEach((u, i) => byOffset.set(u.offset, i));
+      covered = new Set<number>();
+      for (const [cuOff, b, e] of aranges) {
+        const i = byOffset.get(cuOff);
+        if (i === undefined) continue;
+        covered.add(i);
+        raw.push([b, e, i]);
+      }
     }
-    this.units.forEach((u, i) => {
-      if (covered.has(i)) return;
+    for (let i = 0; i < units.length; i++) {
+      if (covered?.has(i)) continue;
+      const u = units[i];
       // common root DIE shapes are decoded directly (cheap for thousands of units), others through the unit
       let rs: AddrRange[], described: boolean;
       const fast = u.rootRanges ?? scanRootRanges(u);
       if (fast) ({ ranges: rs, described } = fast);
       else {
         const root = u.root();
-        if (!root) return;
+        if (!root) continue;
         rs = root.ranges();
         described = root.has(C.DW_AT_ranges) || root.has(C.DW_AT_low_pc);
       }
@@ -51,10 +57,10 @@ export class AddressIndex {
         // fall back to line sequences only for units that describe no ranges at all (as LLVM, which has no
         // fallback, would give nothing; a unit whose ranges are present but empty covers no code)
         const lp = u.lineProgram();
-        rs = lp ? lp.sequences.map((s) => ({ begin: s.begin, end: s.end })) : [];
+        rs = lp ? lp.sequences.map((q) => ({ begin: q.begin, end: q.end })) : [];
       }
       for (let k = 0; k < rs.length; k++) raw.push([rs[k].begin, rs[k].end, i]);
-    });
+    }
     this.sweep(raw);
   }
 
