@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { AddressInfo } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
 import { serve } from '../adapter/main';
 import { RawClient } from '../test/dap/rawClient';
 import { bigCrash } from './gen/bigcrash';
@@ -73,6 +74,37 @@ export async function bench(): Promise<void> {
   }
 }
 
+/**
+ * The first session of a server process started for it (nothing compiled by
+ * V8 yet, as when an editor starts the adapter), side by side with
+ * llvm-symbolizer on the same frames: what a user waits for between
+ * starting a debug session and seeing the call stack.
+ */
+async function freshServer(launch: Record<string, unknown>, addrs: number[], wasm: string): Promise<void> {
+  const child = spawn(process.execPath, [path.join(__dirname, '..', 'adapter', 'main.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => { out += b.toString(); const m = /listening on [^:]+:(\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+      child.once('exit', (c) => reject(new Error(`adapter exited (${c}) before listening`)));
+    });
+    const t = await session(port, launch);
+    console.log(`   generated 100 MB-DWARF module, first session of a fresh server process: stopped ${f(t.stopped)}, stackTrace ${f(t.stack)}, variables ${f(t.variables)}`);
+  } finally {
+    child.kill();
+  }
+  const bin = ['llvm-symbolizer-19', 'llvm-symbolizer'].find((b) => spawnSync(b, ['--version']).status === 0);
+  if (!bin) { console.log('   llvm-symbolizer not installed: no comparison'); return; }
+  const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
+  const wall: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(bin, ['--obj=' + wasm], { input, encoding: 'utf8' });
+    if (r.status === 0) wall.push(performance.now() - t0);
+  }
+  if (wall.length) console.log(`   ${bin} on the same ${addrs.length} frames: ${f(Math.min(...wall))} (best of ${wall.length}, whole process; about 23 ms of it is its start-up, see the symbols bench)`);
+}
+
 async function generated(port: number): Promise<void> {
   const g = bigCrash();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-bench-'));
@@ -87,6 +119,7 @@ async function generated(port: number): Promise<void> {
     const runs: Times[] = [];
     for (let i = 0; i < 3; i++) runs.push(await session(port, launch));
     report('generated 100 MB-DWARF module', runs);
+    await freshServer(launch, g.frameAddrs, path.join(tmp, 'big.wasm'));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -7,7 +7,11 @@ import { DEFAULT_100MB, generate } from './bigdwarf';
 import { WasmModule } from '../../src/wasm/module';
 import { buildCoreDump } from '../../test/unit/coredump/build';
 
-export interface BigCrash { wasm: Uint8Array; dump: Uint8Array; functions: number; dwarfBytes: number; generateMs: number }
+export interface BigCrash {
+  wasm: Uint8Array; dump: Uint8Array; functions: number; dwarfBytes: number; generateMs: number;
+  /** The frames' code-section-relative addresses, innermost first (for llvm-symbolizer). */
+  frameAddrs: number[];
+}
 
 let cached: BigCrash | undefined;
 
@@ -24,6 +28,8 @@ export function bigCrash(): BigCrash {
     data: [{ offset: 0, bytes: new Uint8Array(65536).map((_, i) => i & 0xff) }],
     globals: [{ type: 'i32', mutable: true, value: 0x8000 }],
   });
-  cached = { wasm: g.wasm, dump, functions: g.functions, dwarfBytes: g.dwarfBytes, generateMs: performance.now() - t };
+  const m = new WasmModule(g.wasm, 'big.wasm');
+  const frameAddrs = pick.map((b) => m.toCodeAddr(b.bodyStart) + 5);
+  cached = { wasm: g.wasm, dump, functions: g.functions, dwarfBytes: g.dwarfBytes, generateMs: performance.now() - t, frameAddrs };
   return cached;
 }

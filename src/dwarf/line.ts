@@ -176,8 +176,8 @@ function parseHeader(secs: DwarfSections, offset: number, unit?: Unit): { lp: Li
   for (let i = 1; i < opcodeBase; i++) stdLens.push(pr.u8());
   void maxOps;
   const compDir = unit?.compDir ?? '';
-  const ctx = lineFormCtx(version, addressSize, offsetSize, unit, secs);
   if (version >= 5) {
+    const ctx = lineFormCtx(version, addressSize, offsetSize, unit, secs);
     lp.fileBase = 0;
     const dirFmt = readFormats(pr);
     const nd = pr.count('directory', 1, 1_000_000);
@@ -291,6 +291,9 @@ class Rows {
   }
 }
 
+/** Special-opcode advance tables by header values (opcode base, line range, min instruction length, line base). */
+const advances = new Map<string, { addr: Float64Array; line: Int32Array }>();
+
 /** Row arrays of the program being decoded, kept for the next one (decoding is never re-entered). */
 let scratch: Rows | undefined;
 /** Rows above which the scratch arrays are dropped after use (~21 bytes a row). */
@@ -310,9 +313,15 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
   const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
   const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
   const constAddPc = Math.floor((255 - opBase) / lr) * minInst;
-  // special opcodes (most rows): their address and line advances, looked up
-  const addrAdv = new Float64Array(256), lineAdv = new Int32Array(256);
-  for (let op = opBase; op < 256; op++) { const adj = op - opBase; addrAdv[op] = Math.floor(adj / lr) * minInst; lineAdv[op] = lineBase + (adj % lr); }
+  // special opcodes (most rows): their address and line advances, looked up (the tables are shared by programs with the same header values)
+  const key = `${opBase},${lr},${minInst},${lineBase}`;
+  let adv = advances.get(key);
+  if (!adv) {
+    adv = { addr: new Float64Array(256), line: new Int32Array(256) };
+    for (let op = opBase; op < 256; op++) { const adj = op - opBase; adv.addr[op] = Math.floor(adj / lr) * minInst; adv.line[op] = lineBase + (adj % lr); }
+    if (advances.size < 64) advances.set(key, adv);
+  }
+  const addrAdv = adv.addr, lineAdv = adv.line;
   const stmt0 = p.defaultIsStmt ? 1 : 0;
   const bytes = r.bytes, end = r.end;
   // `flags` holds the next row's is_stmt (bit 0) and prologue_end (bit 2)

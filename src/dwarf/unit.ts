@@ -343,7 +343,9 @@ export class Unit implements FormContext {
     if (!root.hasChildren) return list;
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
     const base = this.sectionBase, abbrevs = this.abbrevs, bytes = r.bytes, end = r.end;
-    const st: SkimState = { depth: 0, anc: new Int32Array(MAX_DEPTH), rec: new Int32Array(SKIM_REC * 512), n: 0, done: false };
+    // the walk state's arrays are reused from unit to unit (a scan is never re-entered)
+    const st = (skimScratch ??= { depth: 0, anc: new Int32Array(MAX_DEPTH), rec: new Int32Array(SKIM_REC * 512), n: 0, done: false });
+    st.depth = 0; st.n = 0; st.done = false;
     st.anc[0] = -1;
     let info = new Int32Array(128).fill(SKIM_STOP);
     const plans: Array<Int32Array | undefined> = [];
@@ -665,6 +667,8 @@ export class Unit implements FormContext {
 }
 
 const NO_LAYOUT = new Int32Array(0);
+/** Walk state for `scanScope`, kept between units. */
+let skimScratch: SkimState | undefined;
 
 /** A little-endian unsigned value of 1, 2, 4 or 8 bytes; -1 if it does not fit in 53 bits. */
 function readLE(b: Uint8Array, p: number, size: number): number {
