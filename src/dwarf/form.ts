@@ -211,3 +211,16 @@ function skipLeb(r: ByteReader): void {
   }
   r.pos = p;
 }
+
+/** A little-endian unsigned value of 1, 2, 4 or 8 bytes; -1 if it does not fit in 53 bits. */
+export function readLE(b: Uint8Array, p: number, size: number): number {
+  switch (size) {
+    case 1: return b[p];
+    case 2: return b[p] + b[p + 1] * 0x100;
+    case 4: return b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
+    default: {
+      const hi = b[p + 4] + b[p + 5] * 0x100 + b[p + 6] * 0x10000 + b[p + 7] * 0x1000000;
+      return hi >= 0x200000 ? -1 : hi * 0x100000000 + b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import * as C from './constants';
-import { fixedFormSize } from './form';
+import { fixedFormSize, readLE } from './form';
 import { isDiscardedStart, AddrRange } from './ranges';
 import type { Unit } from './unit';
 import { ROOT_PREFIX } from './unit';
@@ -74,12 +74,9 @@ export function scanRootRanges(u: Unit, pre?: Uint8Array, preFrom = 0, preTo = p
     else if (at === C.DW_AT_low_pc) { lowOff = p - p0; lowForm = form; } else if (at === C.DW_AT_high_pc) { highOff = p - p0; highForm = form; }
     if (fixed >= 0) {
       if (p + fixed > pEnd) return undefined;
-      if (form === C.DW_FORM_addr && (as === 4 || as === 8)) {
-        num = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
-        if (as === 8) { const hi = d[p + 4] + d[p + 5] * 0x100 + d[p + 6] * 0x10000 + d[p + 7] * 0x1000000; if (hi >= 0x200000) return undefined; num += hi * 0x100000000; }
-      } else if (form === C.DW_FORM_data1) num = d[p];
-      else if (form === C.DW_FORM_data2) num = d[p] + d[p + 1] * 0x100;
-      else if (form === C.DW_FORM_data4) num = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
+      const v = fixedNumber(d, p, form, as);
+      if (v === null) return undefined;
+      num = v;
       p += fixed;
     } else if (form === C.DW_FORM_udata || form === C.DW_FORM_sdata || form === C.DW_FORM_strx || form === C.DW_FORM_GNU_str_index || form === C.DW_FORM_ref_udata) {
       v = leb(d, p, pEnd);
@@ -126,22 +123,17 @@ function fromLayout(m: Layout, d: Uint8Array, p: number, pEnd: number, as: numbe
   if (p + m.size > pEnd) return undefined;
   const low = m.lowOff < 0 ? undefined : fixedNumber(d, p + m.lowOff, m.lowForm, as);
   const high = m.highOff < 0 ? undefined : fixedNumber(d, p + m.highOff, m.highForm, as);
-  if (low === null || high === null) return undefined; // as the full decode: a value it cannot use
+  if (low === null || high === null) return undefined; // as the full decode: an address it cannot use
   return result(low, high, m.highForm === C.DW_FORM_addr, m.lowOff >= 0, as);
 }
 
-/** A fixed-size address or constant as the full decode reads it; null where it gives up. */
-function fixedNumber(d: Uint8Array, p: number, form: number, as: number): number | null {
-  if (form === C.DW_FORM_addr && (as === 4 || as === 8)) {
-    const lo = d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
-    if (as === 4) return lo;
-    const hi = d[p + 4] + d[p + 5] * 0x100 + d[p + 6] * 0x10000 + d[p + 7] * 0x1000000;
-    return hi >= 0x200000 ? null : lo + hi * 0x100000000;
-  }
+/** A fixed-size address (4 or 8 bytes) or data1/2/4 constant; undefined for other forms, null for an address beyond 2^53. */
+function fixedNumber(d: Uint8Array, p: number, form: number, as: number): number | null | undefined {
+  if (form === C.DW_FORM_addr && (as === 4 || as === 8)) { const v = readLE(d, p, as); return v < 0 ? null : v; }
   if (form === C.DW_FORM_data1) return d[p];
-  if (form === C.DW_FORM_data2) return d[p] + d[p + 1] * 0x100;
-  if (form === C.DW_FORM_data4) return d[p] + d[p + 1] * 0x100 + d[p + 2] * 0x10000 + d[p + 3] * 0x1000000;
-  return null;
+  if (form === C.DW_FORM_data2) return readLE(d, p, 2);
+  if (form === C.DW_FORM_data4) return readLE(d, p, 4);
+  return undefined;
 }
 
 /** End position of the last `leb` read. */

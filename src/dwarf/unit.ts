@@ -2,7 +2,7 @@ import { ByteReader } from '../util/reader';
 import * as C from './constants';
 import { AbbrevTable, Abbrev } from './abbrev';
 import { Die } from './die';
-import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, fixedFormSize } from './form';
+import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, fixedFormSize, readLE } from './form';
 import type { Dwarf } from './dwarf';
 import type { DwarfSection } from './sections';
 import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
@@ -669,19 +669,6 @@ export class Unit implements FormContext {
 const NO_LAYOUT = new Int32Array(0);
 /** Walk state for `scanScope`, kept between units. */
 let skimScratch: SkimState | undefined;
-
-/** A little-endian unsigned value of 1, 2, 4 or 8 bytes; -1 if it does not fit in 53 bits. */
-function readLE(b: Uint8Array, p: number, size: number): number {
-  switch (size) {
-    case 1: return b[p];
-    case 2: return b[p] + b[p + 1] * 0x100;
-    case 4: return b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
-    default: {
-      const hi = b[p + 4] + b[p + 5] * 0x100 + b[p + 6] * 0x10000 + b[p + 7] * 0x1000000;
-      return hi >= 0x200000 ? -1 : hi * 0x100000000 + b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000;
-    }
-  }
-}
 
 /** Binary search of DIEs in offset order. */
 function findByOffset(dies: Die[], offset: number): Die | undefined {
