@@ -42,3 +42,19 @@ test('symbolize: code addresses and --file-offsets, inline chains, errors for ad
   assert.match(c.out, /outside the code section/);
   assert.equal(run('symbolize', m).code, 2);
 });
+
+test('symbolize --stats: timings and bytes read (stderr line; a stats object with --json), output otherwise unchanged', (t) => {
+  const m = 'test/fixtures/c-clang19-O0-dwarf4/prog.wasm';
+  if (!existsSync(m) || !existsSync(CLI)) { t.skip('fixture or compiled CLI missing'); return; }
+  const plain = run('symbolize', m, '0x100');
+  const text = run('symbolize', m, '0x100', '--stats');
+  assert.equal(text.code, 0, text.err);
+  assert.equal(text.out, plain.out);
+  assert.match(text.err, /^stats: module and DWARF opened in [\d.]+ ms; first address [\d.]+ ms, all 1 in [\d.]+ ms \(\d+ units\); [\d.]+ MB of [\d.]+ MB read; [\d.]+ ms since the process started$/m);
+  const j = JSON.parse(run('symbolize', m, '0x100', '--json', '--stats').out) as { stats: Record<string, number> };
+  for (const k of ['openMs', 'firstAddressMs', 'symbolizeMs', 'workMs', 'processMs']) assert.ok(j.stats[k] >= 0, k);
+  assert.ok(j.stats.workMs <= j.stats.processMs);
+  assert.equal(j.stats.addresses, 1);
+  assert.ok(j.stats.bytesRead > 0 && j.stats.bytesRead <= j.stats.moduleBytes);
+  assert.equal('stats' in JSON.parse(run('symbolize', m, '0x100', '--json').out), false);
+});
