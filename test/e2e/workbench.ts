@@ -45,7 +45,9 @@ export class Workbench {
 
   private async ready(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+    // the side bar shows the view that was open last (the Explorer at first, Run and Debug after a reload)
+    await this.page.locator('.part.sidebar .composite.viewlet').first().waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.editor').waitFor({ timeout: 60_000 });
     // A key press right after load can be lost: click into the workbench first.
     await this.page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
   }
@@ -107,8 +109,9 @@ export class Workbench {
     const slash = path.lastIndexOf('/');
     const dir = path.slice(0, slash + 1);
     const name = path.slice(slash + 1);
-    const fileRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    const upRow = widget.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*\.\.\s*$/ }).first();
+    const fileRow = widget.locator('.quick-input-list .monaco-list-row:visible', { hasText: name }).first();
+    // the parent folder's row: '..', followed by the separator label the dialog adds once it was picked ('recently used')
+    const upRow = widget.locator('.quick-input-list .monaco-list-row:visible', { hasText: /^\s*\.\.\s*(recently used|other commands)?\s*$/ }).first();
     if ((await input.inputValue()) !== path) {
       await input.click();
       await this.page.keyboard.press('Control+A');
@@ -132,7 +135,13 @@ export class Workbench {
           await fileRow.waitFor({ state: 'visible', timeout: 8000 });
           break;
         } catch (e) {
-          if (attempt >= 4) throw e;
+          if (attempt >= 4) {
+            // say what the dialog showed: the rows' texts, and how many widgets there were
+            const seen = await this.page.evaluate(`[...document.querySelectorAll('.quick-input-widget')].map((w) =>
+              (w.querySelector('input.input')?.value ?? '?') + ' | ' + [...w.querySelectorAll('.quick-input-list .monaco-list-row')].slice(0, 4).map((r) => JSON.stringify(r.textContent)).join(', ')).join(' || ')`)
+              .catch(() => 'n/a');
+            throw new Error(`${e instanceof Error ? e.message.split('\n')[0] : String(e)}; the dialog showed: ${String(seen)}`);
+          }
           await input.click();
           await this.page.keyboard.press('Control+A');
           await this.page.keyboard.type(dir.slice(0, -1), { delay: 5 });
@@ -311,9 +320,13 @@ export class Workbench {
 
   /** Stops the session with the debug toolbar's Stop button and waits for the Call Stack to empty. */
   async stopDebugging(): Promise<void> {
+    const ended = (timeout: number): Promise<unknown> => this.page.waitForFunction(
+      `document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length === 0`, undefined, { timeout });
+    // "Debug: Stop" from the palette (the floating toolbar can be hidden or moved), then the toolbar as a fallback
+    await this.page.keyboard.press('Escape');
+    try { await this.runCommand('Debug: Stop', 10_000); await ended(10_000); return; } catch { await this.page.keyboard.press('Escape'); }
     await this.page.locator('.debug-toolbar .codicon-debug-stop, .debug-toolbar .codicon-debug-disconnect').first().click({ timeout: 5000 });
-    await this.page.waitForFunction(`document.querySelectorAll('.debug-call-stack .monaco-list-row .stack-frame').length === 0`,
-      undefined, { timeout: 15_000 });
+    await ended(15_000);
   }
 
   /** Removes every Watch expression (select a row, Delete: the Watch view's key binding). */
