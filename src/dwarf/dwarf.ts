@@ -1,7 +1,8 @@
 import * as C from './constants';
 import { AbbrevTable, lazyAbbrevTable } from './abbrev';
 import { DwarfSections, DwarfSection } from './sections';
-import { Unit, readUnitHeader, peekUnitHeader, peeked } from './unit';
+import { Unit } from './unit';
+import { readUnitHeader, peekUnitHeader, peeked } from './unitheader';
 import type { Die } from './die';
 import { LineProgram, parseLineProgram } from './line';
 import { msg } from './form';

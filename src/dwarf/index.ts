@@ -47,7 +47,8 @@
 export * from './constants';
 export { DwarfSections, DwarfSection } from './sections';
 export { Dwarf } from './dwarf';
-export { Unit, UnitHeader, UnitKind, readUnitHeader } from './unit';
+export { Unit, UnitKind } from './unit';
+export { UnitHeader, readUnitHeader } from './unitheader';
 export { Die } from './die';
 export { AttrValue, readForm, skipForm } from './form';
 export { AbbrevTable, Abbrev, AttrSpec, parseAbbrevTable, lazyAbbrevTable } from './abbrev';

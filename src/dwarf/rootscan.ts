@@ -2,7 +2,7 @@ import * as C from './constants';
 import { fixedFormSize, readLE } from './form';
 import { isDiscardedStart, AddrRange } from './ranges';
 import type { Unit } from './unit';
-import { ROOT_PREFIX } from './unit';
+import { ROOT_PREFIX } from './unitheader';
 
 /** What an address index needs from a unit's root DIE. */
 export interface RootRanges {
