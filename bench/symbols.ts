@@ -32,10 +32,10 @@ import { Symbolizer } from '../src/symbols/symbolizer';
 import { codeAddr } from '../src/util/offsets';
 import { openLazy } from '../host/lazyFile';
 import { generate, DEFAULT_100MB } from './gen/bigdwarf';
+import { corpusDwarfModules } from '../test/corpus';
 
 const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, 'bench', '.cache');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 const CLI = join(__dirname, '..', 'cli', 'main.js');
 const TINY = join(ROOT, 'test', 'fixtures', 'c-clang19-O0-dwarf4', 'prog.wasm');
 const HAS_TIME = existsSync('/usr/bin/time');
@@ -142,12 +142,9 @@ export async function bench(): Promise<void> {
   const node = Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '0']).ms);
   console.log(`   (Node's own start-up here: ${ms(node)} for \`node -e 0\`)`);
   // (a) largest DWARF module of the corpus
-  const manifest = join(CORPUS, 'MANIFEST.tsv');
-  if (existsSync(manifest)) {
-    const mods = readFileSync(manifest, 'utf8').split('\n').map((l) => l.split('\t')).filter((c) => c.length > 5 && c[5].startsWith('wasm+DWARF')).map((c) => join(CORPUS, c[0]));
-    const largest = mods.filter(existsSync).sort((x, y) => statSync(y).size - statSync(x).size)[0];
-    if (largest) report('(a) largest corpus module', largest, pickAddresses(largest));
-  } else console.log('   (a) corpus not available');
+  const largest = corpusDwarfModules(ROOT).sort((x, y) => statSync(y).size - statSync(x).size)[0];
+  if (largest) report('(a) largest corpus module', largest, pickAddresses(largest));
+  else console.log('   (a) corpus not available');
   // (b) generated ~100 MB of DWARF
   mkdirSync(CACHE, { recursive: true });
   const big = join(CACHE, `big-dwarf-${DEFAULT_100MB.units}u.wasm`);

@@ -5,34 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WasmModule } from '../../../src/wasm/module';
 import { DwarfSections } from '../../../src/dwarf/sections';
 import { Dwarf } from '../../../src/dwarf/dwarf';
 import { scanRootRanges } from '../../../src/dwarf/rootscan';
 import * as C from '../../../src/dwarf/constants';
+import { corpusDwarfModules, fixtureModules } from '../../corpus';
 
-const CORPUS = '../shared/corpus';
-
-function files(): string[] {
-  const out: string[] = [];
-  const manifest = join(CORPUS, 'MANIFEST.tsv');
-  if (existsSync(manifest)) {
-    for (const c of readFileSync(manifest, 'utf8').split('\n').map((l) => l.split('\t'))) {
-      if (c.length > 5 && c[5].startsWith('wasm+DWARF') && existsSync(join(CORPUS, c[0]))) out.push(join(CORPUS, c[0]));
-    }
-  }
-  if (existsSync('test/fixtures')) {
-    for (const d of readdirSync('test/fixtures')) {
-      const dir = join('test/fixtures', d);
-      if (existsSync(dir) && !d.startsWith('.')) {
-        try { for (const f of readdirSync(dir)) if (f.endsWith('.wasm')) out.push(join(dir, f)); } catch { /* not a directory */ }
-      }
-    }
-  }
-  return out;
-}
+const files = (): string[] => [...corpusDwarfModules(), ...fixtureModules()];
 
 test('scanRootRanges agrees with root().ranges() on every unit', (t) => {
   const list = files();

@@ -10,8 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WasmModule } from '../../../src/wasm/module';
 import { DwarfSections } from '../../../src/dwarf/sections';
 import { Dwarf } from '../../../src/dwarf/dwarf';
@@ -21,28 +20,15 @@ import * as C from '../../../src/dwarf/constants';
 import { scanRootRanges } from '../../../src/dwarf/rootscan';
 import { openLazy } from '../../../host/lazyFile';
 import { Bytes, abbrevTable, unit } from './asm';
+import { corpusDwarfModules, fixtureModules } from '../../corpus';
 
-const CORPUS = '../shared/corpus';
 const SCOPE = new Set([
   C.DW_TAG_subprogram, C.DW_TAG_inlined_subroutine, C.DW_TAG_namespace, C.DW_TAG_class_type, C.DW_TAG_structure_type,
   C.DW_TAG_union_type, C.DW_TAG_interface_type, C.DW_TAG_enumeration_type, C.DW_TAG_module, C.DW_TAG_compile_unit,
   C.DW_TAG_partial_unit, C.DW_TAG_type_unit, C.DW_TAG_skeleton_unit,
 ]);
 
-function modules(): string[] {
-  const out: string[] = [];
-  const manifest = join(CORPUS, 'MANIFEST.tsv');
-  if (existsSync(manifest)) {
-    for (const c of readFileSync(manifest, 'utf8').split('\n').map((l) => l.split('\t'))) {
-      if (c.length > 5 && c[5].startsWith('wasm+DWARF') && existsSync(join(CORPUS, c[0]))) out.push(join(CORPUS, c[0]));
-    }
-  }
-  for (const d of existsSync('test/fixtures') ? readdirSync('test/fixtures') : []) {
-    const f = join('test/fixtures', d, 'prog.wasm');
-    if (existsSync(f)) out.push(f);
-  }
-  return out;
-}
+const modules = (): string[] => [...corpusDwarfModules(), ...fixtureModules()];
 
 /** [offset, nearest kept ancestor's offset] of the scope DIEs from the skim walk. */
 function light(u: Unit): Array<[number, number]> {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openLazy } from '../../../host/lazyFile';
@@ -14,8 +14,8 @@ import { WasmModule } from '../../../src/wasm/module';
 import { Symbolizer } from '../../../src/symbols/symbolizer';
 import { codeAddr } from '../../../src/util/offsets';
 import { WasmCoreError } from '../../../src/util/errors';
+import { corpusDwarfModules } from '../../corpus';
 
-const CORPUS = '../shared/corpus';
 
 test('openLazy reads only the ranges ensured, with the file\'s bytes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lazy-'));
@@ -58,12 +58,7 @@ test('openLazy: missing file, directory and a file that shrinks give typed error
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-function dwarfModules(): string[] {
-  const manifest = join(CORPUS, 'MANIFEST.tsv');
-  if (!existsSync(manifest)) return [];
-  return readFileSync(manifest, 'utf8').split('\n').map((l) => l.split('\t'))
-    .filter((c) => c.length > 5 && c[5].startsWith('wasm+DWARF')).map((c) => join(CORPUS, c[0])).filter(existsSync);
-}
+const dwarfModules = (): string[] => corpusDwarfModules();
 
 test('a lazily read module symbolizes exactly as the whole file does (corpus modules with DWARF)', (t) => {
   const mods = dwarfModules();
