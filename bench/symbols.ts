@@ -33,6 +33,7 @@ import { codeAddr } from '../src/util/offsets';
 import { openLazy } from '../host/lazyFile';
 import { generate, DEFAULT_100MB } from './gen/bigdwarf';
 import { corpusDwarfModules } from '../test/corpus';
+import { findTool, TOOLS } from '../test/tools';
 
 const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -41,8 +42,8 @@ const TINY = join(ROOT, 'test', 'fixtures', 'c-clang19-O0-dwarf4', 'prog.wasm');
 const HAS_TIME = existsSync('/usr/bin/time');
 
 function llvmBin(): string | undefined {
-  for (const b of ['llvm-symbolizer-19', 'llvm-symbolizer']) if (spawnSync(b, ['--version']).status === 0) return b;
-  return undefined;
+  // pinned like the oracle tests: the figures compare with llvm-symbolizer 19, never another version
+  return findTool(TOOLS.symbolizer19).bin;
 }
 
 /** 50 instruction-boundary addresses spread over the module's functions (deterministic). */

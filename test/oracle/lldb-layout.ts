@@ -13,6 +13,7 @@ import type { Die } from '../../src/dwarf/die';
 import type { Dwarf } from '../../src/dwarf/dwarf';
 import { TypeBuilder } from '../../src/types/build';
 import { strip, Type } from '../../src/types/model';
+import { findTool, TOOLS } from '../tools';
 
 export const LLDB = 'lldb-19';
 
@@ -64,8 +65,11 @@ print('@@DONE')
 
 /** Whether lldb-19 runs and has its Python scripting (Debian: python3-lldb-19, a dependency of lldb-19). */
 export function lldbPythonMissing(): string | undefined {
+  const pinned = findTool(TOOLS.lldb19);
+  if (pinned.missing) return pinned.missing;
+  if (pinned.bin !== LLDB) return `${LLDB} not installed (found ${pinned.bin})`;
   const r = spawnSync(LLDB, ['-b', '--no-lldbinit', '-o', 'script print("@@PY", 6*7)'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.error || r.status !== 0) return `${LLDB} not installed`;
+  if (r.error || r.status !== 0) return `${LLDB} does not run`;
   if (!/@@PY 42/.test(r.stdout ?? '')) return `${LLDB} Python scripting (python3-lldb-19) not installed`;
   return undefined;
 }

@@ -19,9 +19,11 @@ import { inlineChain } from '../../src/symbols/funcindex';
 import { strip, CompositeType, Type } from '../../src/types/model';
 import type { Die } from '../../src/dwarf/die';
 import { compareVars, normType, parseVars } from './lldb-vars';
+import { findTool, TOOLS } from '../tools';
 
 const LLDB = 'lldb-19';
-const hasLldb = spawnSync(LLDB, ['--version'], { encoding: 'utf8' }).status === 0;
+const lldbTool = findTool(TOOLS.lldb19);
+const hasLldb = lldbTool.bin === LLDB;
 
 function runLldb(wasm: string, cmds: string[]): string {
   const args = ['-b', '--no-lldbinit', path.basename(wasm), ...cmds.flatMap((c) => ['-o', c])];
@@ -36,7 +38,7 @@ function perCommand(out: string): string[] {
 
 for (const fx of loadAllFixtures()) {
   test(`lldb agrees on variables, types and locations: ${fx.facts.id}`, (t) => {
-    if (!hasLldb) { t.skip(`${LLDB} not installed`); return; }
+    if (!hasLldb) { t.skip(lldbTool.missing ?? `${LLDB} not installed (found ${lldbTool.bin})`); return; }
     const wasm = fixturePath(fx, fx.facts.module);
     const dump = fixturePath(fx, fx.facts.coreDumps.default.full);
     const o = openDump(wasm, dump);

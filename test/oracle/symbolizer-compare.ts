@@ -10,6 +10,7 @@ import { instructionBoundaries } from '../../src/wasm/decoder';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { codeAddr } from '../../src/util/offsets';
 import * as C from '../../src/dwarf/constants';
+import { findTool, TOOLS } from '../tools';
 
 export interface Disagreement { addr: number; ours: string; llvm: string; kind: 'line' | 'name'; accepted?: string }
 
@@ -18,12 +19,15 @@ export const DISCARDED = 'discarded-code-at-0';
 export const LLVM14_ONLY = 'llvm14-only';
 export interface CompareResult { llvmFailed?: string; file: string; addresses: number; lineAgree: number; nameChecked: number; nameAgree: number; disagreements: Disagreement[] }
 
-export function findLlvmSymbolizer(): string | undefined {
-  for (const bin of ['llvm-symbolizer-19', 'llvm-symbolizer', 'llvm-symbolizer-14']) {
-    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) return bin;
-  }
-  return undefined;
+/**
+ * The oracle: llvm-symbolizer 19 (the accepted disagreements were written
+ * against it), and llvm-symbolizer 14 for the modules LLVM 19 rejects (their
+ * disagreements are the accepted class LLVM14_ONLY). Each must be that exact
+ * major version (test/tools.ts); a missing fallback skips those modules.
+ */
+export function findLlvmSymbolizer(): { bin?: string; missing?: string; fallback?: string } {
+  const main = findTool(TOOLS.symbolizer19);
+  return { bin: main.bin, missing: main.missing, fallback: findTool(TOOLS.symbolizer14).bin };
 }
 
 /** Instruction-boundary addresses: every function, at most `perFunc` evenly spaced each, `cap` in total. */
@@ -90,10 +94,10 @@ export function compareModule(bin: string, file: string, cap = 3000, fallbackBin
 }
 
 if (require.main === module) {
-  const bin = findLlvmSymbolizer();
-  if (!bin) { console.error('llvm-symbolizer not installed'); process.exit(2); }
+  const { bin, missing, fallback } = findLlvmSymbolizer();
+  if (!bin) { console.error(missing); process.exit(2); }
   for (const f of process.argv.slice(2)) {
-    const r = compareModule(bin, f, 3000, 'llvm-symbolizer-14');
+    const r = compareModule(bin, f, 3000, fallback);
     if (r.llvmFailed) { console.log(`${f}: SKIPPED: ${r.llvmFailed}`); continue; }
     console.log(`${f}: ${r.addresses} addrs, line ${r.lineAgree}/${r.addresses}, name ${r.nameAgree}/${r.nameChecked}`);
     for (const d of r.disagreements.slice(0, 8)) console.log(`   0x${d.addr.toString(16)} ${d.kind} ours=${d.ours} llvm=${d.llvm}${d.accepted ? ` [accepted: ${d.accepted}]` : ''}`);

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { WasmModule } from '../../src/wasm/module';
 import { Dwarf, DwarfSections, DW_AT_linkage_name } from '../../src/dwarf';
 import { demangle } from '../../src/symbols/demangle';
+import { findTool, TOOLS } from '../tools';
 
 const MODULES = [
   'test/fixtures/cpp-clang19-O0/prog.wasm',
@@ -24,8 +25,8 @@ const MODULES = [
 ];
 
 test('Itanium demangler agrees with llvm-cxxfilt on the C++ linkage names of fixtures and corpus', (t) => {
-  const bin = ['llvm-cxxfilt-19', 'llvm-cxxfilt'].find((b) => spawnSync(b, ['--version']).status === 0);
-  if (!bin) { t.skip('llvm-cxxfilt not installed'); return; }
+  const { bin, missing } = findTool(TOOLS.cxxfilt19);
+  if (!bin) { t.skip(missing); return; }
   const names = new Set<string>();
   for (const p of MODULES.filter(existsSync)) {
     const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(new Uint8Array(readFileSync(p)), p)));

@@ -27,6 +27,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareModule, findLlvmSymbolizer, Disagreement } from './symbolizer-compare';
+import { findTool, TOOLS } from '../tools';
 
 const CORPUS = '../shared/corpus';
 
@@ -51,15 +52,16 @@ function modules(): string[] {
 }
 
 test('symbolize agrees with llvm-symbolizer on file:line for >= 99.9% of sampled addresses', (t) => {
-  const bin = findLlvmSymbolizer();
-  if (!bin) { t.skip('llvm-symbolizer-19 / llvm-symbolizer not installed'); return; }
+  const { bin, missing, fallback } = findLlvmSymbolizer();
+  if (!bin) { t.skip(missing); return; }
+  if (!fallback) t.diagnostic(`${findTool(TOOLS.symbolizer14).missing}: the modules llvm-symbolizer 19 rejects are skipped`);
   const mods = modules();
   assert.ok(mods.length > 0, 'no modules with DWARF found (corpus missing?)');
   let total = 0, agree = 0, names = 0, nameAgree = 0;
   const unexplained: Array<Disagreement & { file: string }> = [];
   const accepted = new Map<string, number>();
   for (const f of mods) {
-    const r = compareModule(bin, f, 3000, 'llvm-symbolizer-14');
+    const r = compareModule(bin, f, 3000, fallback);
     if (r.llvmFailed) { t.diagnostic(`skipped ${f}: ${r.llvmFailed}`); continue; }
     total += r.addresses; agree += r.lineAgree; names += r.nameChecked; nameAgree += r.nameAgree;
     for (const d of r.disagreements) {

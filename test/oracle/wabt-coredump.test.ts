@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { readCoreDump } from '../../src/coredump/reader';
 import { writeCoreDump, chunkMemory } from '../../src/coredump/writer';
 import { buildCoreDump } from '../unit/coredump/build';
+import { findTool, TOOLS } from '../tools';
 
-const have = (tool: string): boolean => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
+
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -86,7 +87,8 @@ function hexFloat(s: string): number {
 }
 
 test('wabt accepts our core dumps and agrees on sections, globals and segments', (t) => {
-  if (!have('wasm-objdump') || !have('wasm-validate')) { t.skip('wabt (wasm-objdump, wasm-validate) not installed'); return; }
+  const wabtMissing = findTool(TOOLS.wasmObjdump).missing ?? findTool(TOOLS.wasmValidate).missing;
+  if (wabtMissing) { t.skip(wabtMissing); return; }
   const files = [...walk('test/fixtures'), ...walk('../shared/corpus'), ...generated()];
   assert.ok(files.length >= 5);
   for (const f of files) {

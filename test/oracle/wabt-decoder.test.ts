@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { WasmModule } from '../../src/wasm/module';
 import { SectionId } from '../../src/wasm/sections';
 import { Instr, decodeFunction, instructionBoundaries } from '../../src/wasm/decoder';
+import { findTool, TOOLS } from '../tools';
 
 const ROOTS = ['../shared/corpus', 'test/fixtures'];
 const EXT = /\.(wasm|o|coredump|dwp)$/;
@@ -32,7 +33,8 @@ function objdump(args: string[], file: string): { ok: boolean; out: string; err:
   return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() };
 }
 
-const haveObjdump = spawnSync('wasm-objdump', ['--version'], { encoding: 'utf8' }).status === 0;
+const objdumpTool = findTool(TOOLS.wasmObjdump);
+const haveObjdump = objdumpTool.bin !== undefined;
 const files = ROOTS.flatMap((r) => walk(r));
 
 /** objdump section kind names, indexed by section id. */
@@ -84,7 +86,7 @@ function stripSymbols(text: string): string {
 }
 
 if (!haveObjdump) {
-  test('wabt oracle', (t) => { t.skip('wasm-objdump (wabt) not installed: apt-get install wabt'); });
+  test('wabt oracle', (t) => { t.skip(objdumpTool.missing); });
 } else {
   test('corpus files were found', () => {
     assert.ok(files.length > 20, `expected the shared corpus at ../shared/corpus, found ${files.length} files`);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ImmKind, OpInfo, allOpcodes } from '../../src/wasm/opcodes';
 import { WasmModule } from '../../src/wasm/module';
 import { decodeFunction } from '../../src/wasm/decoder';
+import { findTool, TOOLS } from '../tools';
 
 /**
  * Not in wabt 1.0.32's text parser: GC, typed function references, the
@@ -49,10 +50,10 @@ function snippet(o: OpInfo): { lines: string[]; at: number } | undefined {
   return { lines: [o.name + IMM_TEXT[o.imm]], at: 0 };
 }
 
-const haveWat2wasm = spawnSync('wat2wasm', ['--version'], { encoding: 'utf8' }).status === 0;
+const wat2wasmTool = findTool(TOOLS.wat2wasm);
 
 test('every opcode wabt knows assembles to our encoding and decodes to our name', (t) => {
-  if (!haveWat2wasm) { t.skip('wat2wasm (wabt) not installed: apt-get install wabt'); return; }
+  if (!wat2wasmTool.bin) { t.skip(wat2wasmTool.missing); return; }
   const ops = allOpcodes().filter((o) => o.prefix !== 0xfb && !WABT_UNKNOWN.has(o.name));
   const cases = ops.map((o) => ({ o, s: snippet(o) })).filter((c): c is { o: OpInfo; s: { lines: string[]; at: number } } => c.s !== undefined);
   // one function per instruction, so every instruction sits at a known place

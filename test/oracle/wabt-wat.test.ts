@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { WasmModule } from '../../src/wasm/module';
 import { NameSection } from '../../src/wasm/names';
 import { functionToWat } from '../../src/wasm/wat';
+import { findTool, TOOLS } from '../tools';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -25,7 +26,7 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const haveWasm2wat = spawnSync('wasm2wat', ['--version'], { encoding: 'utf8' }).status === 0;
+const wasm2watTool = findTool(TOOLS.wasm2wat);
 const files = [...walk('../shared/corpus'), ...walk('test/fixtures')];
 
 /** A hex float as wasm2wat prints it (`-0x1.8p+1`), `inf`, `nan` or `nan:0x..`: a number, or the text for NaNs. */
@@ -63,7 +64,7 @@ function sameLine(ours: string, theirs: string): boolean {
 }
 
 test('WAT text agrees with wasm2wat', (t) => {
-  if (!haveWasm2wat) { t.skip('wasm2wat (wabt) not installed: apt-get install wabt'); return; }
+  if (!wasm2watTool.bin) { t.skip(wasm2watTool.missing); return; }
   if (files.length === 0) { t.skip('no corpus or fixture modules present'); return; }
   let compared = 0;
   for (const file of files) {

@@ -7,16 +7,18 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadTarget } from '../../../adapter/load';
 import { parseLaunchArgs } from '../../../adapter/launchArgs';
+import { findTool, TOOLS } from '../../tools';
 
 const DIR = path.resolve('test/fixtures/c-clang19-O0-dwarf4');
 
 test('a stripped module gets its DWARF from debugFiles', (t) => {
   if (!fs.existsSync(path.join(DIR, 'prog.coredump'))) { t.skip('fixtures not built'); return; }
-  if (spawnSync('llvm-objcopy-19', ['--version']).status !== 0) { t.skip('llvm-objcopy-19 not installed'); return; }
+  const objcopy = findTool(TOOLS.objcopy19);
+  if (!objcopy.bin) { t.skip(objcopy.missing); return; }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-strip-'));
   try {
     const stripped = path.join(tmp, 'prog.wasm');
-    const r = spawnSync('llvm-objcopy-19', ['--strip-debug', path.join(DIR, 'prog.wasm'), stripped]);
+    const r = spawnSync(objcopy.bin, ['--strip-debug', path.join(DIR, 'prog.wasm'), stripped]);
     assert.equal(r.status, 0, String(r.stderr));
     const base = { coreDump: path.join(DIR, 'prog.abort.coredump'), program: stripped };
     const without = loadTarget(parseLaunchArgs(base, '/'));

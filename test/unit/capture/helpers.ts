@@ -3,11 +3,15 @@ import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findTool, TOOLS } from '../../tools';
 
 export function tmpDir(): string { return fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-capture-test-')); }
 
-export function hasTool(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
+/** Whether the pinned version (test/tools.ts) of a tool is installed. */
+export function hasTool(command: string): boolean {
+  const spec = Object.values(TOOLS).find((t) => t.command === command);
+  if (!spec) throw new Error(`${command} is not a tool of test/tools.ts: add it there with its pinned version`);
+  return findTool(spec).bin !== undefined;
 }
 
 /** Run wasm-validate; returns its stderr ('' when valid). */
