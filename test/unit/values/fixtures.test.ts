@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadAllFixtures, loadMultiModuleFixtures, fixturePath, dumpFrames, dumpValues, FactValue, Fixture } from '../../fixtures/facts';
+import { loadAllFixtures, loadMultiModuleFixtures, fixturePath, dumpFrames, dumpValues, FactValue, Fixture, canonicalValue } from '../../fixtures/facts';
 import { openDumpWith, Opened, loadModule } from './load';
 import { Variable } from '../../../src/values';
 import { readCoreDump } from '../../../src/coredump/reader';
@@ -13,20 +13,7 @@ import * as fs from 'node:fs';
 
 /** The canonical text (facts.json conventions) of a displayed variable. */
 export function canonical(v: Variable, f: FactValue): string | undefined {
-  const s = v.value;
-  if (s.startsWith('<unavailable')) return undefined;
-  switch (f.kind) {
-    case 'char': { const m = /'(.*)'$/.exec(s); return m ? m[1] : s; }
-    case 'string': {
-      const m = /"((?:[^"\\]|\\.)*)"/.exec(s);
-      return m ? m[1].replace(/\\(["\\'])/g, '$1') : s;
-    }
-    case 'pointer': case 'pointer-null': { const m = /^0x[0-9a-f]+/.exec(s); return m ? '0x' + BigInt(m[0]).toString(16) : s; }
-    case 'optional-null': return /^0x0+$|^null$/.test(s) ? 'null' : s;
-    case 'enum-variant': return /^[A-Za-z_][\w:]*/.exec(s)?.[0] ?? s;
-    case 'rc': { const m = /"((?:[^"\\]|\\.)*)"/.exec(s); return m ? m[1] : s; }
-    default: return s;
-  }
+  return canonicalValue(v.value, f.kind);
 }
 
 interface Outcome { ok: number; unavailable: string[]; wrong: string[] }
