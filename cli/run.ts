@@ -36,11 +36,22 @@ async function main(argv: string[]): Promise<number> {
   return load().run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e: unknown) => {
-    if (isWasmCoreError(e)) console.error(`wasm-coredump: error: ${e.message}`);
-    else console.error(`wasm-coredump: internal error: ${e instanceof Error ? e.stack : String(e)}`);
-    process.exitCode = isWasmCoreError(e) ? 1 : 70;
-  },
-);
+/** Runs the CLI on `argv` (without node and script) and sets the exit code. */
+export function runCli(argv: string[]): Promise<void> {
+  return main(argv).then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => {
+      if (isWasmCoreError(e)) console.error(`wasm-coredump: error: ${e.message}`);
+      else console.error(`wasm-coredump: internal error: ${e instanceof Error ? e.stack : String(e)}`);
+      process.exitCode = isWasmCoreError(e) ? 1 : 70;
+    },
+  );
+}
+
+/** The named commands' modules, loaded (for a start-up snapshot, which is built before any command runs). */
+export function loadCommands(names: string[]): void {
+  for (const n of names) COMMANDS[n]?.();
+}
+
+// A start-up snapshot's builder (bench/startup.ts) loads this module without running a command.
+if (!(globalThis as { __wcdSnapshotBuild?: boolean }).__wcdSnapshotBuild) void runCli(process.argv.slice(2));
