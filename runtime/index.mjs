@@ -226,7 +226,7 @@ function globalValue(g, obj) {
     }
   }
   if (!g.mutable && g.init) return { value: g.init };
-  return { why: g.imported ? 'an imported global that is not exported' : `not exported: instrument the module with \`wasm-coredump instrument\` so the runtime can read it${g.mutable ? '' : ' (its initialiser is not a constant)'}` };
+  return { why: g.imported ? 'imported and not exported (export it, or run `wasm-coredump instrument` on the module)' : `not exported${g.mutable ? '' : ' and its initialiser is not a constant'} (run \`wasm-coredump instrument\` on the module)` };
 }
 
 /** One entry of `modules`: which instance, its module's bytes, its name in the dump and the URL its frames carry. */
@@ -301,7 +301,7 @@ export function captureCoreDump(error, instance, options = {}) {
       try { buf = mem && mem.buffer; } catch { buf = undefined; }
       inst.memories.push(memories.length);
       if (!buf) {
-        note.unrecordedMemories.push({ module: ei, index: i, reason: mt.imported ? 'an imported memory that is not exported' : 'not exported: instrument the module' });
+        note.unrecordedMemories.push({ module: ei, index: i, reason: mt.imported ? 'imported and not exported (export it, or run `wasm-coredump instrument` on the module)' : 'not exported (run `wasm-coredump instrument` on the module)' });
         memories.push({ pages: 0, memory64: mt.memory64, data: new Uint8Array(0) });
       } else memories.push({ pages: Math.ceil(buf.byteLength / 65536), memory64: mt.memory64, data: new Uint8Array(buf) });
     });
