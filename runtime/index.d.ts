@@ -43,6 +43,8 @@ export interface WrapOptions extends CaptureOptions {
 export declare const PRODUCER: string;
 export declare const VERSION: string;
 export declare const NOTE_SECTION: string;
+/** Error.stackTraceLimit while a wrapped call runs (1e9). */
+export declare const STACK_TRACE_LIMIT: number;
 
 export declare class CoreDumpError extends Error {
   /** E_ARGUMENT: unusable arguments; E_MODULE: moduleBytes are not a (complete) module. */
