@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { loadFixture, fixturePath, dumpFrames, Fixture } from '../../fixtures/facts';
 import { instrumentFile } from '../../../cli/commands/instrument';
+import { splitFiles } from '../../../cli/commands/split-debug';
 import { loadBacktrace } from '../../../cli/commands/bt';
 import { openDumpWith, loadModule } from '../values/load';
 import { factProblems } from '../values/factcheck';
@@ -120,5 +121,17 @@ test('runtime dumps in the debug adapter: the same stack and variables as the --
     const want = await dapView(fixturePath(c.fx, c.fx.facts.coreDumps.default.noLocals), fixturePath(c.fx, c.fx.facts.module));
     assert.deepEqual(got, want, id);
     assert.ok(JSON.stringify(got).match(/ = (?!<unavailable)/), `${id}: no variable has a value`);
+  }
+});
+
+test('the three production steps: instrument, split-debug, run the stripped module with the runtime, open the dump with --debug-dir', () => {
+  for (const id of ['c-clang19-O0-dwarf4', 'rust-1.63-O0']) {
+    const fx = loadFixture(id);
+    const dir = path.join(tmp, `prod-${id}`);
+    instrumentFile(fixturePath(fx, fx.facts.module), path.join(dir, 'app.instrumented.wasm'));
+    const split = splitFiles(path.join(dir, 'app.instrumented.wasm'), { out: path.join(dir, 'dist', 'app.wasm'), debugDir: path.join(dir, 'symbols'), noExternalDebugInfo: true });
+    const file = capture(fx, split.stripped, 'default', 'app');
+    const got = cli(['bt', '--full', file, '--module', split.stripped, '--debug-dir', path.join(dir, 'symbols')]);
+    assert.equal(got, cli(['bt', '--full', fixturePath(fx, fx.facts.coreDumps.default.noLocals)]), id);
   }
 });
