@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Command> = {
   symbolize: () => require('./commands/symbolize'),
   print: () => require('./commands/print'),
   capture: () => require('./commands/capture'),
+  'split-debug': () => require('./commands/split-debug'),
+  instrument: () => require('./commands/instrument'),
   demo: () => require('./commands/demo'),
 };
 
@@ -23,7 +25,7 @@ function help(): string {
   for (const [name, load] of Object.entries(COMMANDS)) {
     let u = '';
     try { u = load().usage.split('\n')[0]; } catch { u = '(not available in this build)'; }
-    lines.push(`  ${name.padEnd(10)} ${u}`);
+    lines.push(`  ${name.padEnd(11)} ${u}`);
   }
   return lines.join('\n');
 }

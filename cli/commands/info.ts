@@ -87,6 +87,10 @@ export function infoJson(core: CoreDump, resolved: ResolvedModule[], norm: Norma
       index: g.index, type: g.type, mutable: g.mutable,
       value: g.value ? valueText(g.value) : null, unavailable: g.unavailable ?? null,
     })),
+    producer: core.producer ? {
+      name: core.producer.name ?? null, engine: core.producer.engine ?? null, error: core.producer.error ?? null,
+      truncated: core.producer.truncated ?? false, stackTraceLimit: core.producer.stackTraceLimit ?? null,
+    } : null,
     warnings: core.warnings,
   };
 }
@@ -102,6 +106,10 @@ export function infoText(j: ReturnType<typeof infoJson>): string {
   const out: string[] = [];
   out.push(`core dump: ${d.file}`);
   out.push(`executable: ${d.executableName ?? '(unknown: no core section)'}`);
+  const p = d.producer;
+  out.push(`producer: ${p?.name ?? '(not named: no producers section or runtime note)'}${p?.engine ? ` in ${p.engine}` : ''}`);
+  if (p?.error) out.push(`captured error: ${p.error}`);
+  if (p?.truncated) out.push(`frames cut at Error.stackTraceLimit = ${p.stackTraceLimit}: older frames are missing`);
   out.push(`value encoding: ${d.valueEncoding === 'leb' ? 'LEB128 (spec)' : 'fixed-width little-endian'}; frame layout: ${d.frameLayout}`);
   out.push('', 'modules:');
   for (const m of d.modules) {

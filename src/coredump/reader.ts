@@ -5,6 +5,7 @@ import { WasmModule, readValType, skipConstExpr } from '../wasm/module';
 import { SectionHeader, SectionId, requireEnd, sectionReader } from '../wasm/sections';
 import { LinearMemory, RawSegment, WASM_PAGE } from './memory';
 import { f32, f64, readThreads, version0 } from './stack';
+import { ProducerInfo, readProducer } from './producer';
 import {
   CoreDumpModel, CoreGlobal, Frame, FrameLayout, Instance, Thread, ValueEncoding, WasmValue,
 } from './model';
@@ -33,6 +34,9 @@ export class CoreDump implements CoreDumpModel {
     readonly frameLayout: FrameLayout,
     readonly warnings: string[],
   ) {}
+
+  /** Who wrote the dump (producers section, runtime note), if it says. */
+  producer?: ProducerInfo;
 
   /** Memory `memIdx` of instance `instanceIdx` (its index space, not the core dump's). */
   instanceMemory(instanceIdx: number, memIdxInInstance = 0): LinearMemory | undefined {
@@ -96,6 +100,10 @@ export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDump
 
   const { memories, dataSegmentCount } = readMemories(mod, bytes, file, warnings);
   const globals = readGlobals(mod, bytes, file, warnings);
+  const producer = readProducer(mod, bytes, file, warnings);
+  for (const [i, why] of producer?.unrecordedGlobals ?? []) {
+    if (globals[i] && globals[i].value === undefined) globals[i].unavailable = `not recorded: ${why}`;
+  }
 
   let instances: Instance[] = [];
   let instancesSynthesized = false;
@@ -125,7 +133,9 @@ export function readCoreDump(bytes: Uint8Array, file: string, opts: ReadCoreDump
   }
 
   const { threads, encoding, layout } = readThreads(bytes, file, stacks, instances, instancesSynthesized, opts.valueEncoding ?? 'auto', warnings);
-  return new CoreDump(bytes, file, executableName, modules, instances, instancesSynthesized, threads, memories, globals, dataSegmentCount, encoding, layout, warnings);
+  const dump = new CoreDump(bytes, file, executableName, modules, instances, instancesSynthesized, threads, memories, globals, dataSegmentCount, encoding, layout, warnings);
+  dump.producer = producer;
+  return dump;
 }
 
 function readMemories(mod: WasmModule, bytes: Uint8Array, file: string, warnings: string[]): { memories: LinearMemory[]; dataSegmentCount: number } {

@@ -17,6 +17,8 @@ export interface UnwindFrame {
   instance: unknown;
   /** Instance global by index. */
   global(i: number): WasmValue | undefined;
+  /** Why global i has no value, if known. */
+  globalUnavailable?(i: number): string | undefined;
 }
 
 export type FrameStack =
@@ -68,7 +70,14 @@ export function reconstructStack(frames: ReadonlyArray<UnwindFrame | undefined>)
       entry = p.writesGlobal ? w(during + p.frameSize) : during;
     } else {
       const g = spValue(f, sp);
-      if (g === undefined) { out.push({ ok: false, reason: `stack-pointer global ${sp} is not in the core dump` }); prev = { instance: f.instance, broken: 'stack pointer unknown' }; continue; }
+      if (g === undefined) {
+        const why = f.globalUnavailable?.(sp);
+        const name = f.module.names.globals.get(sp);
+        const reason = `stack-pointer global ${sp}${name ? ` (${name})` : ''} ${why ?? 'has no value in the core dump'}`;
+        out.push({ ok: false, reason });
+        prev = { instance: f.instance, broken: reason };
+        continue;
+      }
       const written = p.writesGlobal && f.pc !== undefined && p.setAddr !== undefined && f.pc > p.setAddr;
       if (p.writesGlobal && f.pc === undefined) { out.push({ ok: false, reason: 'frame address unknown' }); prev = { instance: f.instance, broken: 'frame address unknown' }; continue; }
       during = g;

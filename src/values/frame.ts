@@ -30,6 +30,8 @@ export interface FrameInput {
   instance: unknown;
   /** Instance global i (instance index space), undefined when not in the dump. */
   global(i: number): WasmValue | undefined;
+  /** Why instance global i has no value (the core dump's or its producer's reason), if known. */
+  globalUnavailable?(i: number): string | undefined;
   /** Instance memory i, undefined when not in the dump. */
   memory(i: number): LinearMemory | undefined;
 }

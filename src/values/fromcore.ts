@@ -20,6 +20,7 @@ export function threadFrameInputs(
     return {
       module, dwarf: dwarfOf(mi), funcIndex: f.funcIndex, pc: f.codeAddr, locals: f.locals, stack: f.stack, instance: inst,
       global: (i: number) => core.instanceGlobal(inst, i)?.value,
+      globalUnavailable: (i: number) => { const g = core.instanceGlobal(inst, i); return g ? g.unavailable : `instance ${inst} has no global ${i} in the core dump`; },
       memory: (i: number) => core.instanceMemory(inst, i),
     };
   });
