@@ -1,0 +1,74 @@
+/**
+ * Every storage backend against the one conformance suite (conformance.ts),
+ * on real servers: PostgreSQL at $WCD_TEST_PG_URL (a database per test, dropped
+ * afterwards) and an S3-compatible server at $WCD_TEST_S3_ENDPOINT (a bucket
+ * per test). `.ci/run` starts both with scripts/start-service-servers.sh; by hand:
+ *   eval "$(bash scripts/start-service-servers.sh)"
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { openPostgresIndex } from '../../service/store/postgres';
+import { openS3BlobStore } from '../../service/store/s3';
+import type { BlobStore, IndexStore } from '../../service/store/types';
+import { Backing, runBlobConformance, runIndexConformance } from './conformance';
+
+const PG = process.env.WCD_TEST_PG_URL;
+const S3 = process.env.WCD_TEST_S3_ENDPOINT;
+if (S3) {
+  // s3rver's fixed credentials, unless the environment names others
+  process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+}
+
+async function pgBacking(): Promise<Backing<IndexStore>> {
+  const db = `wcd_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const u = new URL(PG!);
+  u.pathname = `/${db}`;
+  return {
+    open: () => openPostgresIndex(u.toString()),
+    async dispose() {
+      const c = new Client({ connectionString: PG });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+function s3Client(): S3Client {
+  return new S3Client({ region: 'us-east-1', endpoint: S3, forcePathStyle: true });
+}
+
+function s3Backing(prefix: string): () => Promise<Backing<BlobStore>> {
+  return async () => {
+    const bucket = `wcd-test-${randomBytes(6).toString('hex')}`;
+    const cache = mkdtempSync(join(tmpdir(), 'wcd-s3cache-'));
+    const c = s3Client();
+    await c.send(new CreateBucketCommand({ Bucket: bucket }));
+    let n = 0;
+    return {
+      // each open gets its own empty cache: a reopened store must find the objects in the bucket
+      open: () => openS3BlobStore({ bucket, endpoint: S3, prefix, cacheDir: join(cache, String(n++)) }),
+      async dispose() {
+        const l = await c.send(new ListObjectsV2Command({ Bucket: bucket }));
+        const objs = (l.Contents ?? []).map((o) => ({ Key: o.Key! }));
+        if (objs.length) await c.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objs } }));
+        await c.send(new DeleteBucketCommand({ Bucket: bucket }));
+        c.destroy();
+        rmSync(cache, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
+runIndexConformance('postgres', PG ? pgBacking : 'PostgreSQL not available: set WCD_TEST_PG_URL (eval "$(bash scripts/start-service-servers.sh)")');
+runBlobConformance('s3', S3 ? s3Backing('') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT (eval "$(bash scripts/start-service-servers.sh)")');
+runBlobConformance('s3 with prefix', S3 ? s3Backing('crashes/v1/') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT');
