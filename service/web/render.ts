@@ -33,7 +33,7 @@ background:#1f6feb;color:#fff;text-decoration:none}.actions a.secondary{backgrou
 export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · wasm-coredump</title><style>${CSS}</style></head>
+<link rel="icon" href="data:,"><title>${esc(title)} · wasm-coredump</title><style>${CSS}</style></head>
 <body><header><a href="/">Wasm crash reports</a></header><main>
 ${body}
 </main></body></html>

@@ -10,6 +10,7 @@ import type { BlobStore, CrashRecord } from '../../service/store/types';
 import { MemoryIndex } from './memoryIndex';
 import { crashRecord, sha256File, summaryFromFixture, FIXTURES } from './records';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 
 export const HOSTILE = '<script>alert("x")</script>';
 
@@ -19,7 +20,7 @@ export function buildRecords(): Records {
   const o0 = summaryFromFixture('c-clang19-O0-dwarf4', 'prog.coredump');
   const dz = summaryFromFixture('c-clang19-O0-dwarf4', 'prog.divzero.coredump');
   const o2 = summaryFromFixture('c-clang19-O2', 'prog.coredump');
-  const dump = (f: string, d: string): { dumpKey: string } => ({ dumpKey: sha256File(join(FIXTURES, f, d)) });
+  const dump = (f: string, d: string): { dumpKey: string; dumpSize: number } => ({ dumpKey: sha256File(join(FIXTURES, f, d)), dumpSize: statSync(join(FIXTURES, f, d)).size });
   const hostileSummary = structuredClone(o0);
   hostileSummary.threads[0].frames[0].function = HOSTILE;
   hostileSummary.variables.push({ name: '<b>bold</b>', type: 'char *', value: '"<img src=x onerror=alert(1)>"' });
