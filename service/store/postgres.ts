@@ -55,6 +55,13 @@ const SCHEMA_LOCK = 0x77636432;
 
 type Row = Record<string, unknown>;
 
+/**
+ * PostgreSQL text and JSONB cannot hold U+0000: it becomes U+FFFD (a NUL in an
+ * uploaded metadata value or a symbol name must not make the upload fail).
+ */
+const text = (s: string): string => s.replace(/\0/g, '\ufffd');
+const json = (v: unknown): string => JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+
 function iso(v: unknown): string {
   return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
 }
@@ -129,15 +136,16 @@ export class PostgresIndexStore implements IndexStore {
       const ins = await c.query(
         `INSERT INTO crashes (id, received_at, fingerprint, dump_key, dump_size, title, meta, summary)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) ON CONFLICT (id) DO NOTHING`,
-        [crash.id, crash.receivedAt, crash.fingerprint, crash.dumpKey, crash.dumpSize, crash.title,
-          JSON.stringify(crash.meta ?? {}), JSON.stringify(crash.summary)]);
+        [text(crash.id), crash.receivedAt, text(crash.fingerprint), text(crash.dumpKey), crash.dumpSize, text(crash.title),
+          json(crash.meta ?? {}), json(crash.summary)]);
       if (ins.rowCount === 0) {
         // the same upload recorded twice (a retried request): one crash, counted once
-        const g = await c.query('SELECT * FROM "groups" WHERE fingerprint = $1', [crash.fingerprint]);
+        const g = await c.query('SELECT * FROM "groups" WHERE fingerprint = $1', [text(crash.fingerprint)]);
         if (g.rows.length) return { group: groupFromRow(g.rows[0] as Row), isNew: false };
         throw new WasmCoreError('E_MISMATCH', `crash ${crash.id} is already recorded without its group ${crash.fingerprint}`);
       }
       const versions = crash.meta?.version !== undefined ? [crash.meta.version] : [];
+      const fp = text(crash.fingerprint);
       // one statement: concurrent uploads of one fingerprint queue on the row lock and each adds 1
       const up = await c.query(
         `INSERT INTO "groups" AS g (fingerprint, title, count, first_seen, last_seen, versions, last_crash_id)
@@ -149,14 +157,14 @@ export class PostgresIndexStore implements IndexStore {
            versions = CASE WHEN g.versions @> EXCLUDED.versions THEN g.versions ELSE g.versions || EXCLUDED.versions END,
            last_crash_id = CASE WHEN EXCLUDED.last_seen >= g.last_seen THEN EXCLUDED.last_crash_id ELSE g.last_crash_id END
          RETURNING g.*, (g.xmax = 0) AS inserted`,
-        [crash.fingerprint, crash.title, crash.receivedAt, JSON.stringify(versions), crash.id]);
+        [fp, text(crash.title), crash.receivedAt, json(versions), text(crash.id)]);
       const row = up.rows[0] as Row;
       return { group: groupFromRow(row), isNew: row.inserted === true };
     });
   }
 
   async getCrash(id: string): Promise<CrashRecord | undefined> {
-    const r = await this.pool.query('SELECT * FROM crashes WHERE id = $1', [id]);
+    const r = await this.pool.query('SELECT * FROM crashes WHERE id = $1', [text(id)]);
     return r.rows.length ? crashFromRow(r.rows[0] as Row) : undefined;
   }
 
@@ -167,13 +175,13 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   async getGroup(fingerprint: string): Promise<GroupRecord | undefined> {
-    const r = await this.pool.query('SELECT * FROM "groups" WHERE fingerprint = $1', [fingerprint]);
+    const r = await this.pool.query('SELECT * FROM "groups" WHERE fingerprint = $1', [text(fingerprint)]);
     return r.rows.length ? groupFromRow(r.rows[0] as Row) : undefined;
   }
 
   async listCrashes(fingerprint: string, opts: { limit?: number } = {}): Promise<CrashRecord[]> {
     const r = await this.pool.query('SELECT * FROM crashes WHERE fingerprint = $1 ORDER BY received_at DESC, seq DESC LIMIT $2',
-      [fingerprint, opts.limit ?? null]);
+      [text(fingerprint), opts.limit ?? null]);
     return r.rows.map((x) => crashFromRow(x as Row));
   }
 
@@ -181,15 +189,15 @@ export class PostgresIndexStore implements IndexStore {
     await this.pool.query(
       `INSERT INTO debug_files (key, kind, name, build_id, size, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (key) DO NOTHING`,
-      [rec.key, rec.kind, rec.name, rec.buildId ?? null, rec.size, rec.uploadedAt]);
+      [text(rec.key), rec.kind, text(rec.name), rec.buildId !== undefined ? text(rec.buildId) : null, rec.size, rec.uploadedAt]);
   }
 
   async findDebugFiles(q: { buildId?: string; name?: string; kind?: 'module' | 'debug' }): Promise<DebugFileRecord[]> {
     // by build id when the query has one, else by file name
     let where: string;
     const args: unknown[] = [];
-    if (q.buildId !== undefined) { args.push(q.buildId); where = 'build_id = $1'; }
-    else if (q.name !== undefined) { args.push(q.name); where = 'name = $1'; }
+    if (q.buildId !== undefined) { args.push(text(q.buildId)); where = 'build_id = $1'; }
+    else if (q.name !== undefined) { args.push(text(q.name)); where = 'name = $1'; }
     else return [];
     if (q.kind !== undefined) { args.push(q.kind); where += ` AND kind = $${args.length}`; }
     const r = await this.pool.query(`SELECT * FROM debug_files WHERE ${where} ORDER BY uploaded_at DESC, seq DESC`, args);

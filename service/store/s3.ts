@@ -66,6 +66,8 @@ export class S3BlobStore implements BlobStore {
 
   async putFile(kind: BlobKind, key: BlobKey, file: string): Promise<void> {
     const name = this.name(kind, key);
+    // the key is the content's hash: an object already there holds these bytes
+    if (await this.has(kind, key)) return;
     const { size } = await fsp.stat(file);
     try {
       await this.client.send(new PutObjectCommand({

@@ -139,6 +139,18 @@ export function runIndexConformance(name: string, factory: Factory<IndexStore>):
       assert.equal((await s.listCrashes(FP('5'))).length, 20);
     }));
 
+    it('text with NUL characters is stored (as U+FFFD where the backend cannot hold U+0000)', () => withStore(f, async (s) => {
+      const a = rec('00000000-0000-4000-8000-000000000601', FP('7'), 1, 'v\u00001');
+      a.meta.note = 'a\u0000b \\u0000 kept';
+      a.summary.threads[0].frames[0].function = 'f\u0000g';
+      await s.addCrash(a);
+      const back = await s.getCrash(a.id);
+      assert.ok(back);
+      assert.match(back.meta.note ?? '', /^a(\u0000|\ufffd)b \\u0000 kept$/);
+      assert.match(back.summary.threads[0].frames[0].function ?? '', /^f(\u0000|\ufffd)g$/);
+      assert.match((await s.getGroup(FP('7')))?.versions[0] ?? '', /^v(\u0000|\ufffd)1$/);
+    }));
+
     it('a reopened store sees what was written', () => withStore(f, async (s, b) => {
       const a = rec('00000000-0000-4000-8000-000000000501', FP('6'), 1, '3.0');
       await s.addCrash(a);

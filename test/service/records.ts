@@ -50,6 +50,7 @@ export function summaryFromFixture(fixture: string, dump = 'prog.coredump'): Cra
 }
 
 export function crashRecord(summary: CrashSummary, o: { id: string; fingerprint: string; receivedAt: string; meta?: CrashMeta; dumpKey?: string; dumpSize?: number; title?: string }): CrashRecord {
+  summary = structuredClone(summary); // each record its own, so a test may change it
   const top = summary.threads[0]?.frames[0];
   return {
     id: o.id, receivedAt: o.receivedAt, fingerprint: o.fingerprint,

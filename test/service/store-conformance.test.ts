@@ -15,6 +15,9 @@ import { openPostgresIndex } from '../../service/store/postgres';
 import { openS3BlobStore } from '../../service/store/s3';
 import type { BlobStore, IndexStore } from '../../service/store/types';
 import { Backing, runBlobConformance, runIndexConformance } from './conformance';
+import { MemoryIndex } from './memoryIndex';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 
 const PG = process.env.WCD_TEST_PG_URL;
 const S3 = process.env.WCD_TEST_S3_ENDPOINT;
@@ -72,3 +75,27 @@ function s3Backing(prefix: string): () => Promise<Backing<BlobStore>> {
 runIndexConformance('postgres', PG ? pgBacking : 'PostgreSQL not available: set WCD_TEST_PG_URL (eval "$(bash scripts/start-service-servers.sh)")');
 runBlobConformance('s3', S3 ? s3Backing('') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT (eval "$(bash scripts/start-service-servers.sh)")');
 runBlobConformance('s3 with prefix', S3 ? s3Backing('crashes/v1/') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT');
+
+// the test helper the web page tests use: held to the same rules
+runIndexConformance('memory (test helper)', async () => {
+  const m = new MemoryIndex();
+  return { open: async () => m, dispose: async () => undefined };
+});
+
+describe('opening the scale backends', () => {
+  it('a database URL that is not postgres:// or cannot be reached is a typed error, password hidden', async () => {
+    await assert.rejects(openPostgresIndex('mysql://u:secret@127.0.0.1/x'), (e: Error) => /expected a postgres:\/\//.test(e.message) && !e.message.includes('secret'));
+    // port 1 on loopback: nothing listens there
+    await assert.rejects(openPostgresIndex('postgres://u:secret@127.0.0.1:1/x'),
+      (e: Error) => /cannot open the PostgreSQL index at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/.test(e.message) && !e.message.includes('secret'));
+  });
+
+  it('a bucket that does not exist is refused at open', { skip: S3 ? false : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT' }, async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'wcd-s3cache-'));
+    try {
+      await assert.rejects(openS3BlobStore({ bucket: `wcd-missing-${randomBytes(6).toString('hex')}`, endpoint: S3, cacheDir: cache }), /cannot open S3 bucket wcd-missing-[0-9a-f]+ at .*: no such bucket/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
