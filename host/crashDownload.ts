@@ -4,15 +4,20 @@
  * extension's URI handler calls this, and tests call it directly).
  *
  * `<crash URL>/files` answers with the download URLs (absolute, or relative to
- * the service):
+ * the service), as the service writes it:
  *
- *   { "id"?: string, "dump": URL, "modules": [{ "name", "url" }], "debugFiles": [{ "name", "url", "buildId"? }] }
+ *   { "id", "dump": { "url", ... }, "modules": [{ "name", "buildId", "module": { "url", ... } | null, "debug": { "url", ... } | null }] }
+ *
+ * or flat (any source of crashes can write this one):
+ *
+ *   { "id"?, "dump": URL, "modules": [{ "name", "url" }], "debugFiles"?: [{ "name", "url", "buildId"? }] }
  *
  * The dump becomes `<dir>/<id>.coredump`; each module is saved under the base
  * name of its `coremodules` name next to it (and passed as `modules` too, so
  * names with folders still match); debug files go to `<dir>/debug/`, named
  * `<build id>.debug.wasm` when they have one (how the adapter searches a
- * symbol directory), which is the session's `symbolSearchPaths`.
+ * symbol directory); the session gets them as `debugFiles` and the folder as
+ * `symbolSearchPaths`.
  */
 import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -38,8 +43,9 @@ export interface DownloadedCrash {
 }
 
 /** The debug configuration that opens a downloaded crash (attributes of adapter/launchSchema.json). */
-export function launchConfigFor(c: DownloadedCrash): { type: string; request: 'launch'; name: string; coreDump: string; modules: Record<string, string>; symbolSearchPaths: string[] } {
-  return { type: 'wasm-coredump', request: 'launch', name: `crash ${c.id}`, coreDump: c.coreDump, modules: c.modules, symbolSearchPaths: [c.debugDir] };
+export function launchConfigFor(c: DownloadedCrash): { type: string; request: 'launch'; name: string; coreDump: string; modules: Record<string, string>; debugFiles: string[]; symbolSearchPaths: string[] } {
+  // debugFiles: matched by build id (or the one of a one-module dump); the folder: searched by build id
+  return { type: 'wasm-coredump', request: 'launch', name: `crash ${c.id}`, coreDump: c.coreDump, modules: c.modules, debugFiles: c.debugFiles, symbolSearchPaths: [c.debugDir] };
 }
 
 /** A file name from an untrusted name: its base name, with only portable characters. */
@@ -48,27 +54,39 @@ export function safeFileName(name: string, fallback: string): string {
   return b.length && b.length <= 200 ? b : fallback;
 }
 
+/** Read the listing: the service's shape, or the flat one (both described in the header). */
 function checkFiles(v: unknown, where: string): CrashFiles {
   const bad = (what: string): never => { throw new WasmCoreError('E_FORMAT', `${where}: ${what}`); };
-  if (typeof v !== 'object' || v === null) bad('not a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad('not a JSON object');
   const o = v as Record<string, unknown>;
-  if (typeof o.dump !== 'string') bad('"dump" (the core dump URL) is missing');
+  const urlOf = (x: unknown): string | undefined =>
+    typeof x === 'string' ? x : typeof x === 'object' && x !== null && typeof (x as Record<string, unknown>).url === 'string' ? (x as Record<string, string>).url : undefined;
+  const dump = urlOf(o.dump) ?? bad('"dump" (the core dump URL) is missing');
   const list = (k: string): Record<string, unknown>[] => {
     const x = o[k] ?? [];
     if (!Array.isArray(x)) bad(`"${k}" must be an array`);
     return (x as unknown[]).map((e, i) => {
-      if (typeof e !== 'object' || e === null || typeof (e as Record<string, unknown>).url !== 'string' || typeof (e as Record<string, unknown>).name !== 'string') {
-        bad(`${k}[${i}] needs "name" and "url" strings`);
-      }
+      if (typeof e !== 'object' || e === null || typeof (e as Record<string, unknown>).name !== 'string') bad(`${k}[${i}] needs a "name" string`);
       return e as Record<string, unknown>;
     });
   };
-  return {
-    id: typeof o.id === 'string' ? o.id : undefined,
-    dump: o.dump as string,
-    modules: list('modules').map((m) => ({ name: m.name as string, url: m.url as string })),
-    debugFiles: list('debugFiles').map((d) => ({ name: d.name as string, url: d.url as string, ...(typeof d.buildId === 'string' ? { buildId: d.buildId } : {}) })),
-  };
+  const buildIdOf = (e: Record<string, unknown>): { buildId?: string } => (typeof e.buildId === 'string' ? { buildId: e.buildId } : {});
+  const modules: CrashFiles['modules'] = [];
+  const debugFiles: CrashFiles['debugFiles'] = [];
+  for (const [i, m] of list('modules').entries()) {
+    const name = m.name as string;
+    if ('url' in m) {
+      modules.push({ name, url: urlOf(m.url) ?? bad(`modules[${i}].url must be a string`) });
+      continue;
+    }
+    // the service's shape: the stored module and debug file, each null when the service has none
+    if (m.module !== null && m.module !== undefined) modules.push({ name, url: urlOf(m.module) ?? bad(`modules[${i}].module needs a "url" string`) });
+    if (m.debug !== null && m.debug !== undefined) {
+      debugFiles.push({ name: `${name.replace(/\.wasm$/i, '')}.debug.wasm`, url: urlOf(m.debug) ?? bad(`modules[${i}].debug needs a "url" string`), ...buildIdOf(m) });
+    }
+  }
+  for (const [i, d] of list('debugFiles').entries()) debugFiles.push({ name: d.name as string, url: urlOf(d.url) ?? bad(`debugFiles[${i}] needs a "url" string`), ...buildIdOf(d) });
+  return { id: typeof o.id === 'string' ? o.id : undefined, dump, modules, debugFiles };
 }
 
 async function get(url: string): Promise<Response> {
