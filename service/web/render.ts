@@ -24,6 +24,8 @@ table{border-collapse:collapse;background:#fff;width:100%;margin-bottom:8px}
 th,td{border:1px solid #d8dce3;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eef1f5;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 .trap{background:#fdecea;border:1px solid #f5c2bd;color:#8a1c12;padding:8px 12px;margin:8px 0 12px}
+
+.kind{background:#8a1c12;color:#fff;border-radius:3px;padding:0 5px;font-size:12px;margin-left:6px}.where{margin-top:4px}
 .inl{background:#e8eefc;color:#2b4a9a;border-radius:3px;padding:0 4px;font-size:12px;margin-left:6px}
 .na{color:#8a93a3;font-style:italic}.actions a{display:inline-block;margin:0 8px 8px 0;padding:6px 12px;border-radius:4px;
 background:#1f6feb;color:#fff;text-decoration:none}.actions a.secondary{background:#57606a}
@@ -96,7 +98,12 @@ export function vscodeLink(baseUrl: string, id: string): string {
 /** `/crashes/:id`: trap, backtrace with source locations, the trapped frame's variables, metadata, links. */
 export function renderCrash(c: CrashRecord, baseUrl: string): string {
   const s = c.summary;
-  const reason = s.reason ? `<div><strong>${esc(s.reason.kind)}</strong>: ${esc(s.reason.message)}${s.reason.location ? ` at <code>${esc(s.reason.location)}</code>` : ''}</div>` : '';
+  // the trap on top; the reason's kind as a tag, its message and location where they add to the trap's text
+  const r = s.reason;
+  const reason = r
+    ? `${r.message && r.message !== s.trap ? `<div>${esc(r.message)}</div>` : ''}${r.location ? `<div class="where"><code>${esc(r.location)}</code></div>` : ''}`
+    : '';
+  const kind = r?.kind && r.kind !== s.trap ? ` <span class="kind">${esc(r.kind)}</span>` : '';
   const threads = s.threads.map((t, i) => `${s.threads.length > 1 || t.name ? `<h3>Thread ${i + 1}${t.name ? ` '${esc(t.name)}'` : ''}</h3>` : ''}
 <table class="frames"><thead><tr><th>#</th><th>Function</th><th>Source</th><th>Module</th><th>Wasm function @ offset</th></tr></thead>
 <tbody>${t.frames.map(frameRow).join('\n')}</tbody></table>`).join('\n');
@@ -111,7 +118,7 @@ export function renderCrash(c: CrashRecord, baseUrl: string): string {
   const notes = s.notes.length ? `<h2>Notes</h2><ul class="notes">${s.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   return page(c.title, `<h1>${esc(c.title)}</h1>
 <p class="actions"><a href="${esc(`/v1/crashes/${encodeURIComponent(c.id)}/dump`)}" download>Download core dump</a><a class="secondary" href="${esc(vscodeLink(baseUrl, c.id))}">Open in VS Code</a></p>
-<div class="trap"><div>Trap: <strong>${esc(s.trap)}</strong></div>${reason}</div>
+<div class="trap"><div>Trap: <strong>${esc(s.trap)}</strong>${kind}</div>${reason}</div>
 <h2>Backtrace</h2>
 ${threads}
 <h2>Variables of the trapped frame</h2>

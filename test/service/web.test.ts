@@ -51,6 +51,18 @@ describe('web pages: rendering', () => {
     assert.ok(o2.includes('cb volatile callback_t <unavailable: optimized out at this address>'), 'unavailable values kept as text');
   });
 
+  it("the crash's reason: its kind as a tag, message and location where they add to the trap", () => {
+    const c = structuredClone(r.divzero);
+    c.summary.trap = 'wasm trap: integer divide by zero';
+    c.summary.reason = { kind: 'divzero', message: 'wasm trap: integer divide by zero', location: 'in prog.wasm!validate_item @ 0x5a1 at `i32.div_s`' };
+    const html = renderCrash(c, BASE);
+    const text = visible(html);
+    assert.ok(text.includes('Trap: wasm trap: integer divide by zero divzero in prog.wasm!validate_item @ 0x5a1 at `i32.div_s`'), text);
+    assert.equal(text.split('wasm trap: integer divide by zero').length, 2, 'the message equal to the trap is not repeated');
+    c.summary.reason = { kind: 'panic', message: "panicked at 'index out of bounds'" };
+    assert.ok(visible(renderCrash(c, BASE)).includes("Trap: wasm trap: integer divide by zero panic panicked at 'index out of bounds'"));
+  });
+
   it('text from uploads is escaped everywhere', () => {
     const html = renderCrash(r.hostile, BASE);
     assert.ok(!html.includes('<script'), 'no script element');
