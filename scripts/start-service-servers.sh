@@ -43,17 +43,16 @@ if ! as_pg "$PGBIN/pg_ctl" -D "$DIR/pg" status >/dev/null 2>&1; then
     || { cat "$DIR/pg.log" >&2; exit 1; }
 fi
 
-# s3rver: detached, so it outlives this script
-if ! { [ -f "$DIR/s3rver.pid" ] && kill -0 "$(cat "$DIR/s3rver.pid")" 2>/dev/null; }; then
+# s3rver: detached, so it outlives this script; reused when its port already answers
+port_open() { node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+if ! port_open "$S3_PORT"; then
   mkdir -p "$DIR/s3"
   setsid nohup node node_modules/s3rver/bin/s3rver.js -d "$DIR/s3" -a 127.0.0.1 -p "$S3_PORT" -s \
     >"$DIR/s3rver.log" 2>&1 < /dev/null &
   echo $! > "$DIR/s3rver.pid"
+  for _ in $(seq 1 100); do port_open "$S3_PORT" && break; sleep 0.1; done
+  port_open "$S3_PORT" || { echo "start-service-servers: s3rver did not start on port $S3_PORT" >&2; cat "$DIR/s3rver.log" >&2; exit 1; }
 fi
-for _ in $(seq 1 100); do
-  if node -e "require('net').connect($S3_PORT,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; then break; fi
-  sleep 0.1
-done
 
 echo "export WCD_TEST_PG_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 echo "export WCD_TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
