@@ -7,8 +7,6 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, existsSync, statSync, utimesSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
@@ -18,51 +16,7 @@ import { readCoreDump } from '../../src/coredump/reader';
 import { WasmModule } from '../../src/wasm/module';
 import { request, stdioClient } from '../dap/harness';
 import { FIXTURES, sha256File } from './records';
-
-type Listing = { id?: string; dump: string; modules: { name: string; url: string }[]; debugFiles: { name: string; url: string; buildId?: string }[] };
-
-/** Serves `/v1/blobs/<key>` from files and `/v1/crashes/<id>/files` from listings (given in terms of local paths). */
-class FakeService {
-  private readonly blobs = new Map<string, string>();
-  private readonly listings = new Map<string, unknown>();
-  private server = http.createServer((req, res) => this.serve(req, res));
-  url = '';
-  hits: string[] = [];
-
-  blob(path: string): string {
-    const key = sha256File(path);
-    this.blobs.set(key, path);
-    return `/v1/blobs/${key}`;
-  }
-  crash(id: string, listing: unknown): string {
-    this.listings.set(id, listing);
-    return `${this.url}/v1/crashes/${id}`;
-  }
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.hits.push(req.url ?? '');
-    let m = /^\/v1\/blobs\/([0-9a-f]{64})$/.exec(req.url ?? '');
-    if (m && this.blobs.has(m[1])) {
-      const body = readFileSync(this.blobs.get(m[1])!);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-      res.end(body);
-      return;
-    }
-    m = /^\/v1\/crashes\/([^/]+)\/files$/.exec(req.url ?? '');
-    if (m && this.listings.has(m[1])) {
-      const l = this.listings.get(m[1]);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(typeof l === 'string' ? l : JSON.stringify(l));
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end('{"error":"not found"}');
-  }
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  close(): Promise<void> { return new Promise((r) => this.server.close(() => r())); }
-}
+import { FakeService } from './fakeService';
 
 async function topFrames(config: object): Promise<DebugProtocol.StackFrame[]> {
   const dc = await stdioClient();
