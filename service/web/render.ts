@@ -73,7 +73,7 @@ export function renderGroup(g: GroupRecord, crashes: CrashRecord[]): string {
 <tr><th>Crashes</th><td>${g.count}</td></tr><tr><th>First seen</th><td>${time(g.firstSeen)}</td></tr>
 <tr><th>Last seen</th><td>${time(g.lastSeen)}</td></tr><tr><th>Versions</th><td>${versions(g.versions)}</td></tr>
 <tr><th>Fingerprint</th><td class="mono">${esc(g.fingerprint)}</td></tr></tbody></table>
-<h2>Crashes (newest first)</h2>
+<h2>Crashes (newest first${crashes.length < g.count ? `; the latest ${crashes.length} of ${g.count}` : ''})</h2>
 <table class="crashes"><thead><tr><th>Received</th><th>App</th><th>Version</th><th>Environment</th><th>Id</th></tr></thead>
 <tbody>${rows}</tbody></table>`);
 }

@@ -90,6 +90,11 @@ describe('web pages: rendering', () => {
       ['unreachable in validate_item 2', 'divzero in validate_item 1', 'unreachable in validate_item 1']);
     assert.match(visible(renderGroupList([], { offset: 0, limit: 100, more: false })), /No crashes recorded yet/);
     assert.ok(renderGroupList(groups, { offset: 100, limit: 100, more: true }).includes('href="/?offset=0"'));
+    assert.ok(renderGroupList(groups, { offset: 0, limit: 100, more: true }).includes(`href="/?offset=${groups.length}"`));
+    // a group page says when it shows only the latest crashes
+    const crashes = await index.listCrashes(u.fingerprint);
+    assert.match(visible(renderGroup(u, crashes)), /Crashes \(newest first\) /);
+    assert.match(visible(renderGroup({ ...u, count: 250 }, crashes)), /Crashes \(newest first; the latest 2 of 250\)/);
   });
 });
 
