@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { AdapterFactory } from './adapterFactory';
 import { CoreDumpConfigurationProvider, DEBUG_TYPE } from './configProvider';
 import { OpenDialog, Pickers } from './pickers';
+import { CrashUriHandler } from './uriHandler';
 
 /** What `activate` returns, for the extension-host tests (stubbed dialogs). */
 export interface ExtensionApi {
@@ -20,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context.extensionPath)),
+    // vscode://<publisher>.<name>/open?crash=URL: "Open in VS Code" on the crash service's page
+    vscode.window.registerUriHandler(new CrashUriHandler(context)),
     vscode.commands.registerCommand('wasmCoredump.open', (uri?: vscode.Uri) => openCoreDump(pickers, uri)),
     // Used as ${command:wasmCoredump.pickCoreDump} / ${command:wasmCoredump.pickModule}
     // in launch.json; VS Code passes the configuration being resolved.

@@ -36,10 +36,10 @@ test('package.json activationEvents and contributes match extension/contributes.
   assert.deepEqual(pkg.contributes.debuggers.map(strip), template.contributes.debuggers.map(strip));
 });
 
-test('activation happens only on the debugger and command events', () => {
+test('activation happens only on the debugger and command events, and on vscode:// links (Open in VS Code)', () => {
   assert.deepEqual([...pkg.activationEvents].sort(), [
     'onCommand:wasmCoredump.open', 'onCommand:wasmCoredump.pickCoreDump', 'onCommand:wasmCoredump.pickModule',
-    'onDebugDynamicConfigurations:wasm-coredump', 'onDebugResolve:wasm-coredump',
+    'onDebugDynamicConfigurations:wasm-coredump', 'onDebugResolve:wasm-coredump', 'onUri',
   ]);
 });
 
