@@ -34,7 +34,16 @@ function readMap(file: string): WasmSourceMap {
   }
   if (!st.isFile()) throw new WasmCoreError('E_NOT_FOUND', `source map ${file} is not a file`, { file });
   if (st.size > MAX_MAP) throw new WasmCoreError('E_LIMIT', `source map ${file} is ${st.size} bytes, more than we read`, { file });
-  return WasmSourceMap.parse(fs.readFileSync(file, 'utf8'), file);
+  const map = WasmSourceMap.parse(fs.readFileSync(file, 'utf8'), file);
+  // relative sources are relative to the map (as a browser resolves them against its URL): use that
+  // file where it exists; otherwise keep the path as written for the source search
+  const dir = path.dirname(path.resolve(file));
+  map.mapSources((s) => {
+    if (!s || path.isAbsolute(s) || /^[a-z][a-z0-9+.-]*:/i.test(s)) return s;
+    const p = path.resolve(dir, s);
+    return fs.existsSync(p) ? p : s;
+  });
+  return map;
 }
 
 /**

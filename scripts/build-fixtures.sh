@@ -64,6 +64,10 @@ if [ "$capture" = 1 ]; then
     fi
   done
 fi
+if [ "$capture" = 1 ] && { [ ${#ids[@]} -eq 0 ] || [[ " ${ids[*]} " == *sourcemap* ]]; }; then
+  # modules without DWARF, lines from Wasm source maps (AssemblyScript from npm, emcc -gsource-map)
+  node scripts/fixtures/build-sourcemap.mjs
+fi
 if grep -rlaE "/(work|tmp|root|home)/" test/fixtures; then
   echo "build-fixtures: build paths leaked into the files above" >&2
   exit 1

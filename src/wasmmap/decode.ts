@@ -121,6 +121,15 @@ export class WasmSourceMap {
     };
   }
 
+  /**
+   * Rewrites source paths (the host resolves relative ones against the
+   * map's directory where that file exists, as browsers resolve them
+   * against the map's URL).
+   */
+  mapSources(fn: (source: string) => string): void {
+    for (let i = 0; i < this.sources.length; i++) this.sources[i] = fn(this.sources[i]);
+  }
+
   /** The embedded text (`sourcesContent`) of a source, by its path as `lookup` returns it. */
   contentOf(source: string): string | undefined {
     const i = this.sources.indexOf(source);
@@ -133,9 +142,24 @@ interface RawMap {
   sourceRoot?: unknown; sourcesContent?: unknown[]; file?: unknown;
 }
 
+/** `sourceRoot` + source, normalised as source map consumers do (`./` dropped, `a/..` collapsed). */
 function joinRoot(root: string, s: string): string {
-  if (!root || /^[a-z][a-z0-9+.-]*:/i.test(s) || s.startsWith('/')) return s;
-  return root.endsWith('/') ? root + s : `${root}/${s}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(s)) return s;
+  const joined = !root || s.startsWith('/') ? s : root.endsWith('/') ? root + s : `${root}/${s}`;
+  return normalise(joined);
+}
+
+function normalise(p: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(p)) return p;
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '.' || (c === '' && out.length > 0)) continue;
+    if (c === '..' && out.length > 0 && out[out.length - 1] !== '..' && out[out.length - 1] !== '') { out.pop(); continue; }
+    out.push(c);
+  }
+  const r = out.join('/');
+  return r === '' ? (abs ? '/' : '.') : r;
 }
 
 interface Decoded { gen: Uint32Array; src: Int32Array; line: Int32Array; col: Int32Array; name: Int32Array; lines: number }
