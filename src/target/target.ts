@@ -386,6 +386,25 @@ export class PostMortemTarget {
     return this.lineFiles().find((f) => f.path === originalPath)?.source;
   }
 
+  /**
+   * Whether the source of a frame's position is embedded (DW_LNCT_LLVM_source
+   * in its unit's line table, or the source map's sourcesContent): looks at
+   * that one unit only, so a stack trace does not parse every line table.
+   */
+  frameHasEmbeddedSource(f: FrameInfo): boolean {
+    const file = f.location?.originalPath;
+    if (!file) return false;
+    const sf = this.symFrame(f.threadIndex, f.level);
+    const sym = this.symbolizer(f.moduleIndex);
+    if (sf?.fromSourceMap) return sym?.sourceMap?.contentOf(file) !== undefined;
+    try {
+      const u = f.codeAddr !== undefined ? sym?.unitAt(codeAddr(f.codeAddr)) : undefined;
+      return !!u?.lineProgram()?.files.some((x) => x.path === file && x.source !== undefined);
+    } catch {
+      return false; // a broken line table embeds nothing we can serve
+    }
+  }
+
   /** Every source file the modules' line tables name (after source mapping). */
   sourceFiles(): SourceLocation[] {
     return this.lineFiles().map((f) => ({ path: this.localPath(f.path), originalPath: f.path, line: 0, column: 0 }));

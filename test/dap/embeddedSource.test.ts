@@ -38,6 +38,9 @@ for (const c of CASES) {
       assert.equal(path.basename(top.source.name ?? ''), c.absent);
       const ref = top.source.sourceReference ?? 0;
       assert.ok(ref > 0, `the top frame's source has a sourceReference: ${JSON.stringify(top.source)}`);
+      // the embedded text is the source: not deemphasized, so the client focuses the crash frame
+      assert.equal(top.source.presentationHint, undefined);
+      assert.match(top.source.origin ?? '', /embedded/);
       const src = await request(dc, 'source', { source: top.source, sourceReference: ref });
       assert.equal(src.success, true, src.message);
       const text = (src.body as DebugProtocol.SourceResponse['body']).content;
