@@ -29,7 +29,7 @@ const root = path.join(FIXTURES_DIR, '_sourcemap');
 const fixtures = fs.readdirSync(root).sort().map((d) => ({ dir: path.join(root, d), facts: JSON.parse(fs.readFileSync(path.join(root, d, 'facts.json'), 'utf8')) as SmFacts }));
 
 test('the source map fixtures are there', () => {
-  assert.deepEqual(fixtures.map((f) => f.facts.id), ['as-0.28-debug', 'c-emcc3.1.6-sourcemap']);
+  assert.deepEqual(fixtures.map((f) => f.facts.id), ['as-0.28-debug', 'c-emcc3.1.6-O2-sourcemap', 'c-emcc3.1.6-sourcemap']);
 });
 
 type Got = Array<{ function: string; file: string | undefined; line: number }>;
