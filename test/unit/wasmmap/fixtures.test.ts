@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SourceMapConsumer } from 'source-map';
 import { FIXTURES_DIR } from '../../fixtures/facts';
 import { loadBacktrace } from '../../../cli/commands/bt';
@@ -72,6 +73,17 @@ for (const { dir, facts } of fixtures) {
       fs.writeFileSync(path.join(tmp, saved), withSourceMappingURL(bytes, url));
       const du = loadBacktrace(path.join(tmp, 'prog.coredump'));
       assert.deepEqual(userFrames(du.threads[0].frames.map((f) => ({ function: f.name, file: f.file, line: f.line })), facts), want(facts));
+      // --source-map-base style http(s) URL: not fetched, its file name is looked for next to the module
+      fs.copyFileSync(mapCopy, path.join(tmp, 'served.wasm.map'));
+      fs.writeFileSync(path.join(tmp, saved), withSourceMappingURL(bytes, 'https://cdn.example/app/served.wasm.map?v=3'));
+      const web = loadBacktrace(path.join(tmp, 'prog.coredump'));
+      assert.ok(web.notes.some((n) => /https:\/\/cdn\.example\/app\/served\.wasm\.map\?v=3 is not fetched/.test(n)), web.notes.join('\n'));
+      assert.deepEqual(userFrames(web.threads[0].frames.map((f) => ({ function: f.name, file: f.file, line: f.line })), facts), want(facts));
+      // file: URL
+      fs.writeFileSync(path.join(tmp, saved), withSourceMappingURL(bytes, pathToFileURL(mapCopy).href));
+      const fu = loadBacktrace(path.join(tmp, 'prog.coredump'));
+      assert.deepEqual(userFrames(fu.threads[0].frames.map((f) => ({ function: f.name, file: f.file, line: f.line })), facts), want(facts));
+      fs.rmSync(path.join(tmp, 'served.wasm.map'));
       // broken map found by discovery: a note naming it, the frames keep their names
       fs.writeFileSync(path.join(tmp, saved), bytes);
       fs.writeFileSync(path.join(tmp, path.basename(facts.sourceMap)), '{"version":3,"sources":[],"mappings":"A!"}');
