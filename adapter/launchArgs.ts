@@ -28,6 +28,8 @@ export interface LaunchConfig {
   debugFiles: string[];
   symbolSearchPaths: string[];
   sourceMap: Record<string, string>;
+  /** Wasm source map of the program module (not the path map `sourceMap`). */
+  sourceMapFile?: string;
   valueEncoding: 'auto' | 'leb' | 'fixed';
   /** Keys the schema does not know (client bookkeeping keys excluded): reported as a warning. */
   unknownKeys: string[];
@@ -87,6 +89,7 @@ export function parseLaunchArgs(raw: unknown, processCwd: string): LaunchConfig 
     symbolSearchPaths: ((a.symbolSearchPaths as string[] | undefined) ?? []).map(abs),
     // relative local prefixes resolve like every other path; build-time prefixes stay as written
     sourceMap: Object.fromEntries(Object.entries((a.sourceMap as Record<string, string> | undefined) ?? {}).map(([k, v]) => [k, abs(v)])),
+    sourceMapFile: typeof a.sourceMapFile === 'string' ? abs(a.sourceMapFile) : undefined,
     valueEncoding: (a.valueEncoding as LaunchConfig['valueEncoding'] | undefined) ?? 'auto',
     unknownKeys,
   };

@@ -10,6 +10,8 @@ import { isWasmCoreError } from '../src/util/errors';
 import { readCoreDump, CoreDump } from '../src/coredump/reader';
 import { resolveModules } from '../host/modules';
 import { findDebugInfo, DebugInfo } from '../host/debugfiles';
+import { findWasmSourceMap } from '../host/wasmmap';
+import type { WasmSourceMap } from '../src/wasmmap/decode';
 import { WasmModule } from '../src/wasm/module';
 import { DapError, ErrorId } from './errorIds';
 import type { LaunchConfig } from './launchArgs';
@@ -79,12 +81,14 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
       'Set "program" (or "modules") in the launch configuration.');
   }
   const debug = resolved.map((r) => (r.module && r.path ? debugInfoFor(r.module, r.path, cfg, warnings) : undefined));
+  const maps = wasmSourceMaps(resolved, debug, cfg, warnings);
   const search = new SourceSearch([path.dirname(cfg.coreDump), ...resolved.map((r) => (r.module && r.path ? path.dirname(r.path) : undefined))]);
   try {
     const target = new PostMortemTarget(dump, resolved.map((r) => r.module), {
       sourceMap: cfg.sourceMap,
       resolveSource: (p) => search.resolve(p),
       debugSections: debug.map((d) => d?.sections),
+      wasmSourceMaps: maps,
       debugOrigins: debug.map((d) => d?.origin),
     });
     for (const n of target.normalisation.modules) {
@@ -119,6 +123,32 @@ export function debugInfoFor(m: WasmModule, modulePath: string, cfg: LaunchConfi
   } catch (e) {
     throw asDapError(e, 'Check "debugFiles" and "symbolSearchPaths".');
   }
+}
+
+/**
+ * Wasm source maps of the modules without DWARF (host/wasmmap.ts):
+ * `sourceMapFile` for the program module (the one `program` names, or the
+ * only one), discovery for the others. A broken discovered map is a warning.
+ */
+function wasmSourceMaps(resolved: ReturnType<typeof resolveModules>, debug: Array<DebugInfo | undefined>, cfg: LaunchConfig, warnings: string[]): Array<WasmSourceMap | undefined> {
+  const withModule = resolved.filter((r) => r.module && r.path);
+  const programIndex = cfg.program ? resolved.find((r) => r.path && path.resolve(r.path) === path.resolve(cfg.program as string))?.index : undefined;
+  const explicitFor = programIndex ?? (withModule.length === 1 ? withModule[0].index : undefined);
+  if (cfg.sourceMapFile && explicitFor === undefined) {
+    throw new DapError(ErrorId.LaunchArguments, '"sourceMapFile" is given, but the core dump has several modules and "program" names none of them. Set "program" to the module the map belongs to.');
+  }
+  return resolved.map((r, i) => {
+    if (!r.module || !r.path) return undefined;
+    const explicit = r.index === explicitFor ? cfg.sourceMapFile : undefined;
+    try {
+      const found = findWasmSourceMap(r.module, r.path, { explicit, hasDwarf: !!debug[i]?.sections?.hasDebugInfo });
+      for (const n of [...found.notes, ...(found.map?.warnings ?? [])]) warnings.push(`module ${r.index} ('${r.name}'): ${n}`);
+      return found.map;
+    } catch (e) {
+      if (isWasmCoreError(e) && e.code === 'E_NOT_FOUND') throw new DapError(ErrorId.FileUnreadable, `${e.message}. Check "sourceMapFile".`);
+      throw asDapError(e, 'Check "sourceMapFile": it must be the JSON source map written with the module.');
+    }
+  });
 }
 
 export function asDapError(e: unknown, hint: string): DapError {

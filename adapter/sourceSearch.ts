@@ -36,6 +36,8 @@ export class SourceSearch {
 
   private search(mapped: string): string | undefined {
     const comps = mapped.split(/[\\/]+/).filter((c) => c !== '' && c !== '.');
+    // a relative path's leading `..` (source map sources are relative to the map) is dropped like a prefix
+    while (comps[0] === '..' && !path.isAbsolute(mapped)) comps.shift();
     if (comps.length === 0 || comps.includes('..')) return undefined;
     for (let k = Math.max(0, comps.length - MAX_COMPONENTS); k < comps.length; k++) {
       for (const dir of this.dirs) {

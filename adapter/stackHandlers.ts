@@ -32,7 +32,8 @@ export function toStackFrame(ctx: SessionContext, f: FrameInfo): DebugProtocol.S
     column: 0,
   };
   if (f.location && f.location.line > 0) {
-    sf.source = sourceOf(f.location, ctx.fileExists(f.location.path), ctx.ids);
+    const onDisk = ctx.fileExists(f.location.path);
+    sf.source = sourceOf(f.location, onDisk, ctx.ids, !onDisk && !!ctx.target?.frameHasEmbeddedSource?.(f));
     sf.line = line(f.location.line, ctx.base);
     sf.column = column(f.location.column, ctx.base);
   } else if (f.moduleIndex !== undefined && ctx.target?.modules[f.moduleIndex]) {

@@ -96,14 +96,15 @@ export function parseNumber(s: string): number | undefined {
 }
 
 /** A DAP source for a location; `onDisk` decides between a path and a sourceReference. */
-export function sourceOf(loc: SourceLocation, onDisk: boolean, ids: Ids): DebugProtocol.Source {
+export function sourceOf(loc: SourceLocation, onDisk: boolean, ids: Ids, embedded = false): DebugProtocol.Source {
   if (onDisk) return { name: basename(loc.path), path: loc.path };
   return {
     name: basename(loc.path),
     path: loc.path,
     sourceReference: ids.sourceReference({ kind: 'file', path: loc.path, originalPath: loc.originalPath }),
-    origin: 'not found on disk: set "sourceMap" in the launch configuration',
-    presentationHint: 'deemphasize',
+    origin: embedded ? 'not on disk: the text embedded in the debug info' : 'not found on disk: set "sourceMap" in the launch configuration',
+    // embedded text is the real source: the client focuses the crash there, not on the next frame on disk
+    ...(embedded ? {} : { presentationHint: 'deemphasize' as const }),
   };
 }
 

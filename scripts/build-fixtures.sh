@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds every fixture under test/fixtures/ from test/fixtures/_sources/:
 # compiles prog.wasm (C: clang-19/clang-14 at -O0/-O2, DWARF 4/5; C++:
-# clang++-19 + libc++; Rust: Debian rustc 1.63; Zig 0.11 from npm), writes
+# clang++-19 + libc++; Emscripten 3.1.6 C and C++; Rust: Debian rustc 1.63; Zig 0.11 from npm), writes
 # facts.json (expected frames/values, lines from LINE: markers), then captures
 # the core dumps with our own `wasm-coredump capture` (full and --no-locals).
 # Needs the Debian packages listed in ../shared/docs/toolchains.md.
@@ -18,6 +18,7 @@ need llvm-objcopy-19 "apt: llvm-19"
 need clang-14 "apt: clang-14 lld-14 libclang-rt-14-dev-wasm32"
 need /usr/bin/rustc "apt: rustc libstd-rust-dev-wasm32"
 need wasm-validate "apt: wabt"
+need emcc "apt: emscripten (Debian 12: 3.1.6; the Emscripten fixtures only, CI does not need it)"
 need node "Node 20"
 need npm "npm"
 [ -d /usr/lib/rustlib/wasm32-wasi ] || missing+=("rust wasm32-wasi std (apt: libstd-rust-dev-wasm32)")
@@ -62,6 +63,10 @@ if [ "$capture" = 1 ]; then
       node scripts/fixtures/variants.mjs "$d"
     fi
   done
+fi
+if [ "$capture" = 1 ] && { [ ${#ids[@]} -eq 0 ] || [[ " ${ids[*]} " == *sourcemap* ]]; }; then
+  # modules without DWARF, lines from Wasm source maps (AssemblyScript from npm, emcc -gsource-map)
+  node scripts/fixtures/build-sourcemap.mjs
 fi
 if grep -rlaE "/(work|tmp|root|home)/" test/fixtures; then
   echo "build-fixtures: build paths leaked into the files above" >&2

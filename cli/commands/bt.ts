@@ -14,22 +14,25 @@ import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
 import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
 import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
 import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
+import { findWasmSourceMap } from '../../host/wasmmap';
 import { frameSummary, openValues } from './print';
 import { Options, runCommand } from '../options';
 
-export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--json]
+export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--source-map-file NAME=MAP ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
   --module NAME=PATH   use PATH for module NAME of \`coremodules\` (default: found next to CORE)
   --debug-dir DIR      search DIR for debug files by build id (repeatable)
   --debug-file N=PATH  DWARF for module N from PATH (a bare PATH applies to a single-module dump)
   --source-map F=T     rewrite source path prefix F to T (repeatable; longest prefix wins)
+  --source-map-file N=MAP  Wasm source map for module N without DWARF (a bare MAP applies to a
+                       single-module dump; default: the sourceMappingURL section, then MODULE.wasm.map)
   --full               also print each frame's arguments and local variables
   --json               machine-readable output`;
 
-interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; json: boolean; full?: boolean }
+interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; sourceMapFiles: string[]; json: boolean; full?: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], json: false };
+  const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], sourceMapFiles: [], json: false };
   const o = new Options(argv);
   while (o.next()) {
     if (o.arg === '--json') a.json = true;
@@ -38,6 +41,7 @@ function parseArgs(argv: string[]): Args {
     else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
     else if (o.opt === '--debug-file') a.debugFiles.push(o.value());
     else if (o.opt === '--source-map') a.sourceMap.push(o.value());
+    else if (o.opt === '--source-map-file') a.sourceMapFiles.push(o.value());
     else if (o.isOption()) o.unknown();
     else if (!a.core) a.core = o.arg;
     else throw new WasmCoreError('E_ARGUMENT', `unexpected argument '${o.arg}'`);
@@ -49,10 +53,11 @@ function parseArgs(argv: string[]): Args {
 export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
 
 /** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
-export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[] } = {}): BacktraceResult {
+export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[]; sourceMapFiles?: string[] } = {}): BacktraceResult {
   const core = readCoreDump(readFileBytes(corePath), corePath);
   const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
   const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
+  const mapFiles = parseModuleOverrides(opts.sourceMapFiles ?? []);
   const notes: string[] = [...core.warnings];
   const errors: string[] = [];
   const mods = new Map<number, WasmModule>();
@@ -74,7 +79,18 @@ export function loadBacktrace(corePath: string, opts: { modules?: string[]; debu
     }
     debug.set(r.index, d);
     if (!d.sections && d.notes.length) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
-    syms.set(r.index, new Symbolizer(r.module, d.sections));
+    const mf = mapFiles[r.name] ?? mapFiles[String(r.index)] ?? (resolved.length === 1 ? mapFiles['*'] : undefined);
+    let map;
+    try {
+      const wm = findWasmSourceMap(r.module, r.path, { explicit: mf, hasDwarf: !!d.sections?.hasDebugInfo });
+      map = wm.map;
+      for (const n of [...wm.notes, ...(wm.map?.warnings ?? [])]) notes.push(`module ${r.name}: ${n}`);
+      if (wm.map) notes.push(`module ${r.name}: no DWARF; source lines from ${wm.origin}`);
+    } catch (e) {
+      if (!(e instanceof WasmCoreError)) throw e;
+      errors.push(`module ${r.name}: ${e.message}`);
+    }
+    syms.set(r.index, new Symbolizer(r.module, d.sections, map));
   }
   const norm = normaliseFrames(core, mods);
   for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
@@ -97,7 +113,7 @@ export function run(argv: string[]): Promise<number> {
 function backtrace(a: Args): number {
   let map: SourcePathMap;
   try { map = SourcePathMap.parse(a.sourceMap); } catch (e) { console.error(`wasm-coredump bt: ${(e as Error).message}`); return 2; }
-  const bt = loadBacktrace(a.core, { modules: a.modules, debugDirs: a.debugDirs, debugFiles: a.debugFiles });
+  const bt = loadBacktrace(a.core, { modules: a.modules, debugDirs: a.debugDirs, debugFiles: a.debugFiles, sourceMapFiles: a.sourceMapFiles });
   const files = bt.threads.flatMap((t) => t.frames.map((f) => f.file).filter((p): p is string => p !== undefined));
   const missing = missingSources(files, map, (p) => existsSync(p));
   const diags = [...bt.symbolizers.values()].flatMap((s) => s.diagnostics);

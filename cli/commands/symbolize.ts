@@ -10,9 +10,10 @@ import { Symbolizer, SymFrame } from '../../src/symbols/symbolizer';
 import { SourcePathMap } from '../../src/symbols/sourcemap';
 import { openLazy } from '../../host/lazyFile';
 import { findDebugInfo } from '../../host/debugfiles';
+import { findWasmSourceMap } from '../../host/wasmmap';
 import { Options, runCommand } from '../options';
 
-export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...] [--stats]
+export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [--debug-file F] [--debug-dir D ...] [--source-map FROM=TO ...] [--source-map-file MAP] [--stats]
   Print function, inline chain and file:line:column for each address.
   ADDR               code-section-relative address (hex 0x... or decimal), as in DWARF
   --file-offsets     ADDRs are module file offsets (as printed by browsers / V8 / chicory)
@@ -20,9 +21,11 @@ export const usage = `symbolize MODULE.wasm ADDR... [--file-offsets] [--json] [-
   --debug-file F     read DWARF from F (a debug file or .dwp) instead of the module
   --debug-dir D      search D for a debug file matching the module's build id (repeatable)
   --source-map F=T   rewrite source path prefix F to T (repeatable; longest prefix wins)
+  --source-map-file MAP  Wasm source map (JSON) for a module without DWARF (default: its
+                     sourceMappingURL section, then MODULE.wasm.map)
   --stats            timings and bytes read (stderr; a "stats" object with --json)`;
 
-interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: boolean; stats: boolean; debugFile?: string; debugDirs: string[]; sourceMap: string[] }
+interface Args { module: string; addrs: string[]; fileOffsets: boolean; json: boolean; stats: boolean; debugFile?: string; debugDirs: string[]; sourceMap: string[]; sourceMapFile?: string }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { module: '', addrs: [], fileOffsets: false, json: false, stats: false, debugDirs: [], sourceMap: [] };
@@ -34,6 +37,7 @@ function parseArgs(argv: string[]): Args {
     else if (o.opt === '--debug-file') a.debugFile = o.value();
     else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
     else if (o.opt === '--source-map') a.sourceMap.push(o.value());
+    else if (o.opt === '--source-map-file') a.sourceMapFile = o.value();
     else if (o.isOption() && !/^-?\d/.test(o.arg)) o.unknown();
     else if (!a.module) a.module = o.arg;
     else a.addrs.push(o.arg);
@@ -76,7 +80,8 @@ async function symbolize(a: Args): Promise<number> {
   const file = openLazy(a.module);
   const m = new WasmModule(file.bytes, a.module);
   const dbg = findDebugInfo(m, a.module, { debugFile: a.debugFile, debugDirs: a.debugDirs });
-  const sym = new Symbolizer(m, dbg.sections ?? undefined);
+  const wm = findWasmSourceMap(m, a.module, { explicit: a.sourceMapFile, hasDwarf: !!dbg.sections?.hasDebugInfo });
+  const sym = new Symbolizer(m, dbg.sections ?? undefined, wm.map);
   const t1 = performance.now();
   let tFirst = 0;
   const results: Array<{ input: string; addr?: CodeAddr; frames: SymFrame[]; error?: string }> = [];
@@ -100,12 +105,14 @@ async function symbolize(a: Args): Promise<number> {
   if (a.json) {
     console.log(JSON.stringify({
       module: a.module, debugInfo: { origin: dbg.origin, path: dbg.path ?? null, dwp: dbg.dwpPath ?? null, notes: dbg.notes },
+      sourceMap: wm.map || wm.notes.length ? { origin: wm.origin ?? null, notes: [...wm.notes, ...(wm.map?.warnings ?? [])] } : null,
       addresses: results.map((r) => ({ input: r.input, codeAddr: r.addr ?? null, fileOffset: r.addr !== undefined ? m.toFileOffset(r.addr) : null, error: r.error ?? null, frames: r.frames.map((f) => frameJson(f, map)) })),
       diagnostics: sym.diagnostics,
       ...(stats ? { stats } : {}),
     }, null, 2));
   } else {
-    if (!sym.hasDwarf) console.error(`note: ${dbg.notes.join('; ') || 'no DWARF found'}`);
+    if (!sym.hasDwarf) console.error(`note: ${dbg.notes.join('; ') || 'no DWARF found'}${wm.map ? `; lines from ${wm.origin}` : ''}`);
+    for (const n of [...wm.notes, ...(wm.map?.warnings ?? [])]) console.error(`note: ${n}`);
     for (const r of results) {
       if (r.error) { console.log(`${r.input}: error: ${r.error}`); continue; }
       const head = `${hex(r.addr!)}${a.fileOffsets ? ` (file offset ${r.input})` : ''}`;

@@ -10,6 +10,7 @@ import { CodeAddr } from '../util/offsets';
 import { AddressIndex } from './addrindex';
 import { FunctionIndex, inlineChain } from './funcindex';
 import { sourceName, linkageName, displaySymbol } from './names';
+import type { WasmSourceMap } from '../wasmmap/decode';
 
 /** A source position; line/column are 1-based as in DWARF, 0 = unknown. */
 export interface SourcePos { file?: string; line: number; column: number }
@@ -34,7 +35,9 @@ export interface SymFrame extends SourcePos {
    */
   funcIndex?: number;
   /** Where the name came from. */
-  nameSource: 'dwarf' | 'name-section' | 'index';
+  nameSource: 'dwarf' | 'source-map' | 'name-section' | 'index';
+  /** Set when file/line/column came from the module's Wasm source map (the module has no DWARF). */
+  fromSourceMap?: boolean;
   /** Set when the frame has no line information (and why). */
   noLineInfo?: string;
 }
@@ -49,10 +52,17 @@ export class Symbolizer {
   private _index?: AddressIndex;
   private readonly funcIdx = new Map<Unit, FunctionIndex>();
 
-  constructor(readonly module: WasmModule, debug?: DwarfSections) {
+  /**
+   * `sourceMap`: the module's Wasm source map (src/wasmmap/), used for
+   * lines and names only when the module has no DWARF.
+   */
+  constructor(readonly module: WasmModule, debug?: DwarfSections, readonly sourceMap?: WasmSourceMap) {
     const secs = debug ?? DwarfSections.fromModule(module);
     if (secs.hasDebugInfo) this.dwarf = new Dwarf(secs);
   }
+
+  /** True when lines come from a source map (no DWARF, a map given). */
+  get usesSourceMap(): boolean { return !this.dwarf && this.sourceMap !== undefined; }
 
   get hasDwarf(): boolean { return this.dwarf !== undefined; }
   get diagnostics(): string[] { return this.dwarf?.diagnostics ?? []; }
@@ -111,11 +121,39 @@ export class Symbolizer {
 
   private fallbackFrame(addr: CodeAddr, funcIndex: number | undefined): SymFrame {
     const n = this.fallbackName(funcIndex);
+    if (this.usesSourceMap) return this.sourceMapFrame(addr, funcIndex, n);
     let pos: SourcePos | undefined;
     try { pos = this.lineAt(addr); } catch { pos = undefined; }
     return {
       ...n, file: pos?.file, line: pos?.line ?? 0, column: pos?.column ?? 0, inlined: false, funcIndex,
       noLineInfo: pos ? undefined : this.dwarf ? 'no line information for this address' : 'module has no DWARF',
+    };
+  }
+
+  /** Source map position of a code address (module file offset = code address + Code section start). */
+  mapPosition(addr: CodeAddr): (SourcePos & { name?: string }) | undefined {
+    const map = this.sourceMap;
+    const cs = this.module.codeSectionStart;
+    if (!map || cs === undefined) return undefined;
+    const p = map.lookup(cs + addr);
+    // a mapping from before this function's body belongs to another function
+    const body = this.safeBody(addr);
+    if (!p || (body && p.generated < body.bodyStart)) return undefined;
+    return { file: p.source, line: p.line, column: p.column + 1, name: p.name };
+  }
+
+  private safeBody(addr: CodeAddr): { bodyStart: number } | undefined {
+    try { return this.module.functionAt(addr); } catch { return undefined; }
+  }
+
+  private sourceMapFrame(addr: CodeAddr, funcIndex: number | undefined, n: ReturnType<Symbolizer['fallbackName']>): SymFrame {
+    let pos: ReturnType<Symbolizer['mapPosition']>;
+    try { pos = this.mapPosition(addr); } catch { pos = undefined; }
+    const named = pos?.name ? { name: displaySymbol(pos.name), linkageName: n.nameSource === 'name-section' ? (n.linkageName ?? n.name) : undefined, nameSource: 'source-map' as const } : n;
+    return {
+      ...named, file: pos?.file, line: pos?.line ?? 0, column: pos?.column ?? 0, inlined: false, funcIndex,
+      fromSourceMap: pos ? true : undefined,
+      noLineInfo: pos ? undefined : 'no source map mapping covers this address',
     };
   }
 

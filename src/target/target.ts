@@ -17,6 +17,7 @@ import { disassembleWindow, watFunction, WatFunction } from './disasm';
 import { DisassembledInstruction, SourceLocation } from './model';
 import { Symbolizer, SymFrame } from '../symbols/symbolizer';
 import { DwarfSections } from '../dwarf/sections';
+import type { WasmSourceMap } from '../wasmmap/decode';
 import { codeAddr } from '../util/offsets';
 import { mapSourcePath } from './sourceMap';
 import { ThreadValues } from '../values';
@@ -30,6 +31,8 @@ export interface TargetOptions {
   sourceMap?: Record<string, string>;
   /** Separate debug info per module index (from host/debugfiles.ts), used instead of the module's own sections. */
   debugSections?: Array<DwarfSections | undefined>;
+  /** Wasm source map per module index (src/wasmmap/), used where a module has no DWARF. */
+  wasmSourceMaps?: Array<WasmSourceMap | undefined>;
   /** Where each module's DWARF came from ('module', 'debug file X', ...), for `modules`. */
   debugOrigins?: Array<string | undefined>;
   /**
@@ -128,7 +131,7 @@ export class PostMortemTarget {
     if (!m || mi === undefined) return undefined;
     let s = this.symbolizers.get(mi);
     if (!s) {
-      s = new Symbolizer(m, this.options.debugSections?.[mi]);
+      s = new Symbolizer(m, this.options.debugSections?.[mi], this.options.wasmSourceMaps?.[mi]);
       this.symbolizers.set(mi, s);
     }
     return s;
@@ -169,7 +172,7 @@ export class PostMortemTarget {
       }
       for (const sf of list) {
         const location = this.toLocation(sf.file, sf.line, sf.column);
-        e.frames.push({ ...base, level: e.frames.length, inlined: sf.inlined, functionName: sf.name, location, hasDebugInfo: !!sf.die && !!location });
+        e.frames.push({ ...base, level: e.frames.length, inlined: sf.inlined, functionName: sf.name, location, hasDebugInfo: (!!sf.die || !!sf.fromSourceMap) && !!location });
         e.syms.push(sf);
       }
     }
@@ -314,9 +317,10 @@ export class PostMortemTarget {
     return disassembleWindow(m, moduleOffset, instructionOffset, count, (addr) => this.lineAt(moduleIndex, addr));
   }
 
-  /** Source location of a code address (from the DWARF line table), when the module has one. */
+  /** Source location of a code address (from the DWARF line table, or the source map of a module without DWARF). */
   lineAt(moduleIndex: number, addr: number): SourceLocation | undefined {
-    const p = this.symbolizer(moduleIndex)?.lineAt(codeAddr(addr));
+    const sym = this.symbolizer(moduleIndex);
+    const p = sym?.usesSourceMap ? sym.mapPosition(codeAddr(addr)) : sym?.lineAt(codeAddr(addr));
     return p ? this.toLocation(p.file, p.line, p.column) : undefined;
   }
 
@@ -353,7 +357,16 @@ export class PostMortemTarget {
     const out: Array<{ path: string; source?: string }> = [];
     const seen = new Set<string>();
     this.modules.forEach((m, mi) => {
-      const dwarf = m ? this.symbolizer(mi)?.dwarf : undefined;
+      const sym = m ? this.symbolizer(mi) : undefined;
+      const map = sym?.usesSourceMap ? sym.sourceMap : undefined;
+      if (map) {
+        map.sources.forEach((p, i) => {
+          if (!p || seen.has(p) || out.length >= MAX_SOURCE_FILES) return;
+          seen.add(p);
+          out.push({ path: p, source: map.sourcesContent[i] });
+        });
+      }
+      const dwarf = sym?.dwarf;
       if (!dwarf) return;
       for (const u of dwarf.units()) {
         let lp;
@@ -368,9 +381,28 @@ export class PostMortemTarget {
     return (this._lineFiles = out);
   }
 
-  /** Source text embedded in the DWARF (DWARF 5 DW_LNCT_LLVM_source), when present. */
+  /** Source text embedded in the DWARF (DWARF 5 DW_LNCT_LLVM_source) or a source map's `sourcesContent`, when present. */
   embeddedSource(originalPath: string): string | undefined {
     return this.lineFiles().find((f) => f.path === originalPath)?.source;
+  }
+
+  /**
+   * Whether the source of a frame's position is embedded (DW_LNCT_LLVM_source
+   * in its unit's line table, or the source map's sourcesContent): looks at
+   * that one unit only, so a stack trace does not parse every line table.
+   */
+  frameHasEmbeddedSource(f: FrameInfo): boolean {
+    const file = f.location?.originalPath;
+    if (!file) return false;
+    const sf = this.symFrame(f.threadIndex, f.level);
+    const sym = this.symbolizer(f.moduleIndex);
+    if (sf?.fromSourceMap) return sym?.sourceMap?.contentOf(file) !== undefined;
+    try {
+      const u = f.codeAddr !== undefined ? sym?.unitAt(codeAddr(f.codeAddr)) : undefined;
+      return !!u?.lineProgram()?.files.some((x) => x.path === file && x.source !== undefined);
+    } catch {
+      return false; // a broken line table embeds nothing we can serve
+    }
   }
 
   /** Every source file the modules' line tables name (after source mapping). */
@@ -391,9 +423,11 @@ export class PostMortemTarget {
       const m = this.modules[i];
       const hasDwarf = !!m && (this.options.debugSections ? !!this.options.debugSections[i]?.hasDebugInfo : m.customSectionNames.includes('.debug_info'));
       const origin = this.options.debugOrigins?.[i];
+      const map = hasDwarf ? undefined : this.options.wasmSourceMaps?.[i];
       out.push({
         index: i, name: this.moduleName(i), path: m?.file, hasDebugInfo: hasDwarf,
-        symbolStatus: !m ? 'module not loaded' : hasDwarf ? `DWARF loaded${origin && origin !== 'module' ? ` from ${origin}` : ''}` : m.names.functions.size ? 'name section only' : 'no symbols',
+        symbolStatus: !m ? 'module not loaded' : hasDwarf ? `DWARF loaded${origin && origin !== 'module' ? ` from ${origin}` : ''}`
+          : map ? `source map ${map.file} (lines, no variables)` : m.names.functions.size ? 'name section only' : 'no symbols',
         buildId: m?.buildId,
       });
     }

@@ -40,11 +40,18 @@ function stringData(v: Value): StrData {
     if (typeof il === 'string' || typeof sz === 'string') return 'string header unavailable';
     isLong = il !== 0n; shortLen = Number(sz);
   } else {
-    // older libc++: the first byte holds size << 1, low bit = long flag (little-endian alternate layout)
     const sz = deep(s, '__size_');
     const b = sz ? innerInt(sz) : 'no __size_';
     if (typeof b === 'string') return b;
-    isLong = (b & 1n) === 1n; shortLen = Number(b >> 1n);
+    const data = deep(s, '__data_');
+    if (sz && data && sz.loc.kind === 'memory' && data.loc.kind === 'memory' && sz.loc.addr > data.loc.addr) {
+      // older libc++, alternate layout (_LIBCPP_ABI_ALTERNATE_STRING_LAYOUT, implied by ABI v2 as in
+      // Emscripten's std::__2): the size byte follows the data, its high bit is the long flag
+      isLong = (b & 0x80n) !== 0n; shortLen = Number(b & 0x7fn);
+    } else {
+      // older libc++, standard layout: the first byte holds size << 1, low bit = long flag (little-endian)
+      isLong = (b & 1n) === 1n; shortLen = Number(b >> 1n);
+    }
   }
   if (isLong) {
     const data = deep(l, '__data_');
@@ -75,6 +82,11 @@ const STRING: View = {
   },
 };
 
+function baseHas(t: Type, name: string): boolean {
+  const s = strip(t);
+  return s.kind === 'composite' && s.members.some((m) => m.isBase && hasMembers(m.type, name));
+}
+
 export function vectorSeq(v: Value): { addr: number; len: number; elem: Type } | string {
   const b = deep(v, '__begin_');
   const e = deep(v, '__end_');
@@ -89,7 +101,8 @@ export function vectorSeq(v: Value): { addr: number; len: number; elem: Type } |
 
 const VECTOR: View = {
   id: 'libc++ std::vector',
-  match: (n, t) => /^(std::(__\d::)?)?vector<.*>$/.test(n) && hasMembers(t, '__begin_'),
+  // older libc++ (Emscripten 3.1's) keeps the pointers in the base class __vector_base
+  match: (n, t) => /^(std::(__\d::)?)?vector<.*>$/.test(n) && (hasMembers(t, '__begin_') || baseHas(t, '__begin_')),
   summary(v, o) {
     const F = fmt();
     const s = vectorSeq(v);

@@ -25,6 +25,10 @@
  *  - Anonymous types are `(unnamed struct|union|enum)` and anonymous
  *    namespaces `(anonymous namespace)` in LLDB's names (ourLayouts names
  *    them so).
+ *  - An unnamed struct or union that is an anonymous member (older libc++'s
+ *    `__rep { union { __l; __s; __r; }; }`, Emscripten 3.1's std::__2) is
+ *    `(anonymous union)` in LLDB, an unnamed type with a declarator
+ *    `(unnamed union)`: keys treat both spellings as one.
  *  - LLDB lists the types a unit only declares (`struct _IO_FILE;` in
  *    prog.cpp via <cstdio>) too, completed from another unit's definition
  *    where there is one: LLDB types left over in a group where the unit has
@@ -56,7 +60,7 @@ for (const fx of loadAllFixtures()) {
     assert.ok(dwarf, 'no DWARF');
     const theirs = lldbLayouts(wasm);
     const ours = ourLayouts(dwarf);
-    const key = (l: Layout) => `${l.cu}|${stripArgs(l.name)}`;
+    const key = (l: Layout) => `${l.cu}|${stripArgs(l.name).replace(/\(anonymous (struct|union|class|enum)\)/g, '(unnamed $1)')}`;
     const groups = new Map<string, { ours: Layout[]; theirs: Layout[] }>();
     const group = (k: string) => groups.get(k) ?? (groups.set(k, { ours: [], theirs: [] }), groups.get(k)!);
     const declared = new Set<string>();

@@ -15,7 +15,7 @@ function cFixture(): string | undefined {
   return undefined;
 }
 
-interface Facts { frames: Array<{ function: string; inlined: boolean }>; coreDumps: Record<string, { args: string[] }> }
+interface Facts { frames: Array<{ function: string; inlined: boolean }>; coreDumps: Record<string, { args: string[]; command?: string[] }> }
 
 test('capture a C fixture with and without --no-locals: the dumps differ only in locals/stack', async (t) => {
   const id = cFixture();
@@ -63,11 +63,23 @@ test('capture reproduces every committed fixture core dump byte for byte (full a
   for (const id of ids) {
     const facts = JSON.parse(fs.readFileSync(path.join(FIXTURES, id, 'facts.json'), 'utf8')) as Facts;
     const args = facts.coreDumps.default?.args ?? [];
+    const command = facts.coreDumps.default?.command;
     for (const [flags, committed] of [[[], 'prog.coredump'], [['--no-locals'], 'prog.nolocals.coredump']] as const) {
       const want = path.join(FIXTURES, id, committed);
       if (!fs.existsSync(want)) continue;
-      const out = path.join(dir, `${id}.coredump`);
-      const r = await runCli(['capture', ...flags, '--out', out, path.join(FIXTURES, id, 'prog.wasm'), ...args]);
+      let out = path.join(dir, `${id}.coredump`);
+      let r;
+      if (command) {
+        // captured from the program's own Node entry point (Emscripten's JS glue): run it in a copy of the fixture
+        const run = path.join(dir, `${id}-run`);
+        fs.rmSync(run, { recursive: true, force: true });
+        fs.mkdirSync(run);
+        for (const f of fs.readdirSync(path.join(FIXTURES, id))) if (/\.(js|mjs|wasm)$/.test(f) && !/\.\d+\.wasm$/.test(f)) fs.copyFileSync(path.join(FIXTURES, id, f), path.join(run, f));
+        out = path.join(run, committed);
+        r = await runCli(['capture', ...flags, '--out', committed, '--', ...command.map((c) => (c === 'node' ? process.execPath : c)), ...args], { cwd: run });
+      } else {
+        r = await runCli(['capture', ...flags, '--out', out, path.join(FIXTURES, id, 'prog.wasm'), ...args]);
+      }
       assert.equal(r.code, 0, `${id}: ${r.stderr}`);
       assert.ok(Buffer.from(fs.readFileSync(out)).equals(fs.readFileSync(want)), `${id} ${flags.join(' ')}: capture differs from ${want}`);
     }
