@@ -9,6 +9,9 @@
 local dap = require('dap')
 
 local function out(line) io.stdout:write(line, '\n') end
+-- nvim-dap's notifications (e.g. "Source not available") as lines of their own,
+-- not as headless messages interleaved with the facts
+vim.notify = function(msg) out('NOTE ' .. tostring(msg):gsub('\n', ' ')) end
 local function fail(why) out('FAIL ' .. why); vim.cmd('cquit 1') end
 
 if os.getenv('WCD_PORT') then
