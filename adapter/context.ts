@@ -1,6 +1,7 @@
 /** State shared by the request handlers of one session. */
 import * as fs from 'node:fs';
 import type { PostMortemTarget } from '../src/target/target';
+import { CrashReason, crashReason } from '../src/reason';
 import type { LaunchConfig } from './launchArgs';
 import { Ids, LineBase } from './toDap';
 import { VariableStore } from './variableStore';
@@ -24,6 +25,12 @@ export class SessionContext {
       throw new DapError(ErrorId.NotLaunched, 'no core dump is loaded yet: send "launch" (or "attach") with "coreDump" first');
     }
     return this.target;
+  }
+
+  /** Why thread `t` died (src/reason); undefined when it cannot be worked out (the trap alone is then shown). */
+  reason(t: number): CrashReason | undefined {
+    if (!this.target) return undefined;
+    try { return crashReason(this.target, t); } catch { return undefined; }
   }
 
   fileExists(p: string): boolean {
