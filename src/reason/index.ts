@@ -62,7 +62,7 @@ function firstUser(frames: FrameInfo[], from: number): number | undefined {
 }
 
 function fromPanic(p: RustPanic, frames: FrameInfo[], trap: TrapInfo): CrashReason {
-  const pf = frames.findIndex((f) => PANIC_FMT.test(f.functionName));
+  const pf = frames.findIndex((f) => PANIC_FMT.test(f.functionName) || /^std::panicking::begin_panic<.*>$/.test(f.functionName));
   const after = Math.max(p.handlerLevel, pf) + 1;
   let user: number | undefined;
   if (p.location) {

@@ -15,7 +15,7 @@ import { Value } from '../values/value';
 import { demangle } from '../symbols/demangle';
 import { codeAddr } from '../util/offsets';
 import { tableFunctions } from '../wasm/elements';
-import { Budget, Unreadable, deref, errText, hasMember, intOf, member, optionRef, readStr } from './read';
+import { Budget, Unreadable, deref, errText, hasMember, innerPointer, intOf, member, optionRef, readStr, strAt } from './read';
 import { FmtEnv } from './rustfmt';
 import { writeArguments } from './rustargs';
 
@@ -34,6 +34,8 @@ export interface RustPanic {
 }
 
 export const PANIC_FMT = /^core::panicking::panic_fmt\b/;
+/** `panic!(non-format payload)` of edition 2015/2018 and `std::panic::panic_any`: begin_panic<M>(msg: M). */
+const BEGIN_PANIC = /^std::panicking::begin_panic<.*>$/;
 const HANDLER = /^(std::panicking::begin_panic_handler|rust_begin_unwind)$/;
 
 /** Level of the panic handler frame: std's begin_panic_handler, else the frame panic_fmt called. */
@@ -79,9 +81,47 @@ function firstParamName(die: Die | undefined): string | undefined {
   return p ? (p.name ?? p.origin().name) : undefined;
 }
 
+/** A `&str` or `String` value (in memory or in locals) → its text. */
+function valueString(c: { vctx: Value['ctx']; budget: Budget }, v: Value, what: string): string {
+  if (hasMember(v.type, 'data_ptr') && hasMember(v.type, 'length')) return readStr(c, v, what);
+  if (hasMember(v.type, 'vec')) {
+    const vec = member(v, 'vec');
+    const ptr = innerPointer(member(vec, 'buf'));
+    if (!ptr) throw new Unreadable(`${what}: String buffer pointer not found in the DWARF`);
+    return strAt(c, intOf(c, ptr, `${what} pointer`), intOf(c, member(vec, 'len'), `${what} length`), what);
+  }
+  throw new Unreadable(`${what}: a payload of type ${v.type.name} is not a string (std prints Box<dyn Any>)`);
+}
+
+/** `std::panicking::begin_panic<M>(msg)`: the payload is the message, `loc` the location. */
+function beginPanic(target: PostMortemTarget, threadIndex: number, frames: FrameInfo[], level: number): RustPanic {
+  const frame = frames[level];
+  const die = target.symFrame(threadIndex, level)?.die;
+  const out: RustPanic = { handlerLevel: level, rustc: rustcVersion(die) };
+  const why: string[] = [];
+  const tv = target.values(threadIndex);
+  const budget = new Budget();
+  try {
+    const msg = tv.evaluateValue(frame.physicalIndex, 'msg', { frameDie: die });
+    out.message = valueString({ vctx: msg.ctx, budget }, msg, 'begin_panic(msg)');
+  } catch (e) { why.push(`message: ${errText(e)}`); }
+  try {
+    const loc = tv.evaluateValue(frame.physicalIndex, 'loc', { frameDie: die });
+    const c = { vctx: loc.ctx, budget };
+    const l = deref(c, loc, 'begin_panic loc');
+    out.location = { file: readStr(c, member(l, 'file'), 'Location.file'), line: intOf(c, member(l, 'line'), 'Location.line'), column: intOf(c, member(l, 'col'), 'Location.col') };
+  } catch (e) { why.push(`location: ${errText(e)}`); }
+  if (why.length) out.incomplete = why;
+  else if (out.message !== undefined && out.location) out.printed = stdHookLine(target.threads()[threadIndex]?.name ?? 'main', out.message, out.location, out.rustc);
+  return out;
+}
+
 export function rustPanic(target: PostMortemTarget, threadIndex: number, frames: FrameInfo[]): RustPanic | undefined {
   const level = findPanicHandler(frames);
-  if (level === undefined) return undefined;
+  if (level === undefined) {
+    const bp = frames.findIndex((f) => BEGIN_PANIC.test(f.functionName));
+    return bp >= 0 ? beginPanic(target, threadIndex, frames, bp) : undefined;
+  }
   const frame = frames[level];
   const die = target.symFrame(threadIndex, level)?.die;
   const out: RustPanic = { handlerLevel: level, rustc: rustcVersion(die) };
