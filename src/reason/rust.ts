@@ -161,7 +161,7 @@ export function rustPanic(target: PostMortemTarget, threadIndex: number, frames:
     if (!ref) throw new Unreadable('the panic has no format message (its payload is not a string formatted by panic!)');
     const args = deref(c, ref, 'PanicInfo.message');
     const w = writeArguments(fmtEnv(target, frame, info.ctx, budget), args);
-    out.message = w.text;
+    out.message = w.incomplete && !w.text ? undefined : w.text; // nothing read: unavailable, not an empty message
     if (w.incomplete) why.push(...w.incomplete);
   } catch (e) {
     if (!(e instanceof Unreadable)) throw e;
