@@ -22,7 +22,7 @@ export interface AssertInfo {
 const ASSERT = /^(__assert_fail|__assert2|__assert_rtn|__assert)$/;
 export const ABORT = /^(abort|_abort|std::abort|__abort)$/;
 
-function cString(target: PostMortemTarget, instance: number, addr: number, budget: Budget, what: string): string {
+export function cString(target: PostMortemTarget, instance: number, addr: number, budget: Budget, what: string): string {
   const mem = target.core.instanceMemory(instance, 0);
   if (!mem) throw new Unreadable(`${what}: memory 0 is not in the dump`);
   if (addr === 0) throw new Unreadable(`${what} is a null pointer`);
@@ -48,7 +48,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Parameter `i` of a frame as an integer: DWARF parameter by position, else Wasm local i. */
-function param(target: PostMortemTarget, f: FrameInfo, i: number, names: string[]): number {
+export function param(target: PostMortemTarget, f: FrameInfo, i: number, names: string[]): number {
   const die = target.symFrame(f.threadIndex, f.level)?.die;
   if (die && names[i]) {
     try {
@@ -66,7 +66,7 @@ function param(target: PostMortemTarget, f: FrameInfo, i: number, names: string[
   return l.value >>> 0;
 }
 
-function paramNames(target: PostMortemTarget, f: FrameInfo): string[] {
+export function paramNames(target: PostMortemTarget, f: FrameInfo): string[] {
   const die = target.symFrame(f.threadIndex, f.level)?.die;
   return die ? die.children.filter((d) => d.tag === 0x05).map((d) => d.name ?? d.origin().name ?? '') : [];
 }

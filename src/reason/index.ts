@@ -13,6 +13,7 @@
 import type { FrameInfo, TrapInfo } from '../target/model';
 import type { PostMortemTarget } from '../target/target';
 import { ABORT, assertFailure, assertText } from './c';
+import { cxxException, cxxText } from './cxx';
 import { PANIC_FMT, RustPanic, panicText, rustPanic } from './rust';
 import { trapWords } from './trap';
 
@@ -114,6 +115,15 @@ function computeReason(target: PostMortemTarget, threadIndex: number): CrashReas
         location: a.file && a.line !== undefined ? { file: a.file, line: a.line, column: 0 } : locOf(frames[user ?? -1]),
         incomplete: a.unavailable.length ? true : undefined, notes: a.unavailable.length ? a.unavailable : undefined,
         userFrame: user, machineryFrames: range(user ?? a.level + 1),
+      };
+    }
+    const x = cxxException(target, frames);
+    if (x) {
+      const user = firstUser(frames, x.level + 1);
+      return {
+        kind: 'cxx-exception', message: cxxText(x), trap, location: locOf(frames[user ?? -1]),
+        incomplete: x.unavailable.length ? true : undefined, notes: x.unavailable.length ? x.unavailable : undefined,
+        userFrame: user, machineryFrames: range(user ?? x.level + 1), printed: x.printed,
       };
     }
     const ab = frames.findIndex((f) => ABORT.test(f.functionName));

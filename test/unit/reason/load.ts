@@ -9,6 +9,7 @@ export const RUST = 'test/fixtures/rust-1.63-O0';
 export const PANICS = 'test/fixtures/_reason/rust-1.63-panics';
 export const ASSERT = 'test/fixtures/_reason/c-clang19-assert';
 export const C = 'test/fixtures/c-clang19-O0-dwarf4';
+export const CXX = 'test/fixtures/_reason/cpp-clang19-throw';
 
 export function openDump(dir: string, core: string, bytes?: Uint8Array): PostMortemTarget {
   return PostMortemTarget.fromBytes({

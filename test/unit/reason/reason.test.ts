@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crashReason } from '../../../src/reason';
-import { ASSERT, C, PANICS, RUST, openDump, stderrOf } from './load';
+import { typeNameOf } from '../../../src/reason/cxx';
+import { ASSERT, C, CXX, PANICS, RUST, openDump, stderrOf } from './load';
 
 const KINDS = ['assert_eq', 'assert', 'unwrap_none', 'unwrap_err', 'expect', 'index', 'overflow', 'divzero', 'literal', 'specs', 'string', 'debug_str', 'nested'];
 
@@ -100,4 +101,26 @@ test('Rust trap inside an inlined core function: the location and the user frame
   assert.match(r.message, /^out of bounds memory access at 0xfffffff0 .* in core::ptr::read_volatile<u32> .*, called from prog::Order::total at \/src\/prog\.rs:55:24$/);
   assert.deepEqual(r.location, { file: '/src/prog.rs', line: 55, column: 24 });
   assert.deepEqual(r.machineryFrames, [0]);
+});
+
+test('C++ (libc++ without exceptions): std::vector::at out of range says what libc++ printed', { skip: !fs.existsSync(path.join(CXX, 'prog.wasm')) && 'test/fixtures/_reason not built' }, () => {
+  const t = openDump(CXX, 'prog.at.coredump');
+  const r = crashReason(t, 0);
+  assert.equal(r.kind, 'cxx-exception');
+  assert.equal(r.incomplete, undefined, r.notes?.join('; '));
+  const err = stderrOf(CXX, ['at']);
+  assert.ok(err.startsWith(r.message), `stderr:\n${err}\nours:\n${r.message}`);
+  assert.equal(t.frames(0)[r.userFrame as number].functionName, 'lookup');
+  assert.deepEqual(r.location, { file: '/src/prog.cpp', line: 10, column: 12 });
+  const n = crashReason(openDump(CXX, 'prog.at.nolocals.coredump'), 0);
+  assert.equal(n.kind, 'cxx-exception');
+  // the -O0 header code spilled __msg to the shadow stack, which the frame-base recovery reads without locals
+  assert.equal(n.message, r.message);
+});
+
+test('C++ type names from type_info name strings', () => {
+  assert.equal(typeNameOf('St13runtime_error'), 'std::runtime_error');
+  assert.equal(typeNameOf('NSt3__212out_of_rangeE'), 'std::__2::out_of_range');
+  assert.equal(typeNameOf('N6orders9BadCouponE'), 'orders::BadCoupon');
+  assert.equal(typeNameOf('%%%'), undefined);
 });
