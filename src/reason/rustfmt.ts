@@ -90,6 +90,7 @@ export function formatArgument(env: FmtEnv, slot: number, addr: number, spec: Sp
 function unformatted(t: Type, why: string): ArgText { return { type: t.name, why }; }
 
 function formatTyped(env: FmtEnv, trait: Trait, self: Type, addr: number, spec: Spec, depth: number): ArgText {
+  if (depth > LIMITS.depth) throw new Unreadable(`references nest more than ${LIMITS.depth} deep (cyclic type or data?)`);
   const t = strip(self);
   const textual = trait === 'Display' || trait === 'Debug';
   // &T, &mut T: Display/Debug delegate to T
