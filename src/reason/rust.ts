@@ -112,7 +112,7 @@ function beginPanic(target: PostMortemTarget, threadIndex: number, frames: Frame
     out.location = { file: readStr(c, member(l, 'file'), 'Location.file'), line: intOf(c, member(l, 'line'), 'Location.line'), column: intOf(c, member(l, 'col'), 'Location.col') };
   } catch (e) { why.push(`location: ${errText(e)}`); }
   if (why.length) out.incomplete = why;
-  else if (out.message !== undefined && out.location) out.printed = stdHookLine(target.threads()[threadIndex]?.name ?? 'main', out.message, out.location, out.rustc);
+  else if (out.message !== undefined && out.location && threadIndex === 0) out.printed = stdHookLine('main', out.message, out.location, out.rustc);
   return out;
 }
 
@@ -168,8 +168,9 @@ export function rustPanic(target: PostMortemTarget, threadIndex: number, frames:
     why.push(`message: ${errText(e)}`);
   }
   if (why.length) out.incomplete = why;
-  if (!why.length && out.message !== undefined && out.location && HANDLER.test(frame.functionName)) {
-    out.printed = stdHookLine(target.threads()[threadIndex]?.name ?? 'main', out.message, out.location, out.rustc);
+  // std names its main thread "main"; what it calls other threads is not in the dump
+  if (!why.length && out.message !== undefined && out.location && HANDLER.test(frame.functionName) && threadIndex === 0) {
+    out.printed = stdHookLine('main', out.message, out.location, out.rustc);
   }
   return out;
 }
