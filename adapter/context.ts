@@ -30,8 +30,13 @@ export class SessionContext {
   /** Why thread `t` died (src/reason); undefined when it cannot be worked out (the trap alone is then shown). */
   reason(t: number): CrashReason | undefined {
     if (!this.target) return undefined;
-    try { return crashReason(this.target, t); } catch { return undefined; }
+    if (this.reasonFailed.has(t)) return undefined;
+    try { return crashReason(this.target, t); } catch {
+      this.reasonFailed.add(t); // asked once per frame: do not retry a failing computation
+      return undefined;
+    }
   }
+  private readonly reasonFailed = new Set<number>();
 
   fileExists(p: string): boolean {
     let v = this.existsCache.get(p);
