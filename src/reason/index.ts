@@ -73,12 +73,15 @@ function fromPanic(p: RustPanic, frames: FrameInfo[], trap: TrapInfo): CrashReas
     if (user < 0) user = undefined;
   }
   user ??= firstUser(frames, after);
+  // without the PanicInfo, the user frame's line-table position is where it panicked (said so, not passed off as the Location)
+  const fallback = !p.location && user !== undefined ? locOf(frames[user]) : undefined;
+  const notes = fallback ? [...(p.incomplete ?? []), `location from the line table of ${frames[user as number].functionName}, not from the PanicInfo`] : p.incomplete;
   return {
     kind: 'rust-panic',
-    message: panicText(p),
-    location: p.location,
+    message: fallback ? `${panicText({ ...p, location: fallback })} (line table)` : panicText(p),
+    location: p.location ?? fallback,
     incomplete: p.incomplete ? true : undefined,
-    notes: p.incomplete,
+    notes,
     userFrame: user,
     machineryFrames: range(user ?? after),
     printed: p.printed,

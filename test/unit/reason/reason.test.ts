@@ -57,6 +57,8 @@ test('Rust dump without locals: the handler argument is unavailable, so the mess
     assert.match(r.message, /<message unavailable>/);
     assert.match(r.notes?.join('\n') ?? '', /not recorded/);
     assert.ok((r.userFrame ?? 0) > 0, 'the user frame is still found by the frames alone');
+    assert.match(r.message, /^panicked at '<message unavailable>', \/src\/prog\.rs:\d+:\d+ \(line table\)$/);
+    assert.match(r.notes?.join('\n') ?? '', /location from the line table of prog::/);
   }
 });
 
