@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { crashReason } from '../../../src/reason';
 import { typeNameOf } from '../../../src/reason/cxx';
 import { ASSERT, C, CXX, PANICS, RUST, openDump, stderrOf } from './load';
@@ -125,4 +126,24 @@ test('C++ type names from type_info name strings', () => {
   assert.equal(typeNameOf('NSt3__212out_of_rangeE'), 'std::__2::out_of_range');
   assert.equal(typeNameOf('N6orders9BadCouponE'), 'orders::BadCoupon');
   assert.equal(typeNameOf('%%%'), undefined);
+});
+
+test('CLI: bt says why first and folds the machinery (--all lists it); info --json and bt --json carry the reason', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['out/cli/main.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const bt = cli('bt', `${RUST}/prog.coredump`);
+  assert.equal(bt.status, 0, bt.stderr);
+  const lines = bt.stdout.split('\n');
+  assert.equal(lines[0], "panicked at 'order 9000000001 over budget: 9.75 (bolt)', prog.rs:59:9");
+  assert.equal(lines[1], "Thread 1 'main':");
+  assert.equal(lines[2], '#0-#7 8 frames of the panic machinery (--all shows them)');
+  assert.match(lines[3], /^#8  0x[0-9a-f]+ in prog::Order::total \(self=0x[0-9a-f]+, mode=Panic, depth=0\) at \/src\/prog\.rs:59:9$/);
+  const all = cli('bt', '--all', `${RUST}/prog.coredump`).stdout.split('\n');
+  assert.match(all[2], /^#0  0x[0-9a-f]+ in panic_abort::__rust_start_panic::abort \(\) \[inlined\]/);
+  const info = JSON.parse(cli('info', '--json', `${RUST}/prog.coredump`).stdout);
+  assert.deepEqual({ kind: info.reason.kind, location: info.reason.location, userFrame: info.reason.userFrame, incomplete: info.reason.incomplete },
+    { kind: 'rust-panic', location: { file: 'prog.rs', line: 59, column: 9 }, userFrame: 8, incomplete: false });
+  assert.equal(info.reason.message, lines[0]);
+  const j = JSON.parse(cli('bt', '--json', `${C}/prog.abort.coredump`).stdout);
+  assert.equal(j.reason.kind, 'abort');
+  assert.deepEqual(j.reason.machineryFrames, [0]);
 });
