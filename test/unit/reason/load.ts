@@ -7,6 +7,7 @@ import { PostMortemTarget } from '../../../src/target/target';
 
 export const RUST = 'test/fixtures/rust-1.63-O0';
 export const PANICS = 'test/fixtures/_reason/rust-1.63-panics';
+export const NOSTD = 'test/fixtures/_reason/rust-1.63-nostd';
 export const ASSERT = 'test/fixtures/_reason/c-clang19-assert';
 export const C = 'test/fixtures/c-clang19-O0-dwarf4';
 export const CXX = 'test/fixtures/_reason/cpp-clang19-throw';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { crashReason } from '../../../src/reason';
 import { typeNameOf } from '../../../src/reason/cxx';
-import { ASSERT, C, CXX, PANICS, RUST, openDump, stderrOf } from './load';
+import { ASSERT, C, CXX, NOSTD, PANICS, RUST, openDump, stderrOf } from './load';
 
 const KINDS = ['assert_eq', 'assert', 'unwrap_none', 'unwrap_err', 'expect', 'index', 'overflow', 'divzero', 'literal', 'specs', 'string', 'debug_str', 'nested'];
 
@@ -146,4 +146,21 @@ test('CLI: bt says why first and folds the machinery (--all lists it); info --js
   const j = JSON.parse(cli('bt', '--json', `${C}/prog.abort.coredump`).stdout);
   assert.equal(j.reason.kind, 'abort');
   assert.deepEqual(j.reason.machineryFrames, [0]);
+});
+
+test('Rust no_std #[panic_handler]: the handler panic_fmt calls is read like std\'s', { skip: !fs.existsSync(path.join(NOSTD, 'prog.wasm')) && 'test/fixtures/_reason not built' }, () => {
+  // the program prints nothing: the expectation comes from its source (run.mjs calls run(7); the limit is 3)
+  const src = fs.readFileSync(path.join(NOSTD, 'prog.rs'), 'utf8').split('\n');
+  const line = src.findIndex((l) => l.includes('panic!(')) + 1;
+  const column = src[line - 1].indexOf('panic!(') + 1;
+  assert.match(fs.readFileSync(path.join(NOSTD, 'run.mjs'), 'utf8'), /run\(7\)/);
+  const t = openDump(NOSTD, 'prog.coredump');
+  const r = crashReason(t, 0);
+  assert.equal(r.kind, 'rust-panic');
+  assert.deepEqual(r.location, { file: 'prog.rs', line, column });
+  assert.equal(r.message, `panicked at 'no_std: 7 items over the limit of 3', prog.rs:${line}:${column}`);
+  assert.equal(r.printed, undefined, 'no std hook: nothing was printed');
+  const frames = t.frames(0);
+  assert.equal(frames[r.userFrame as number].functionName, 'prog::check');
+  assert.ok(frames.slice(0, r.userFrame).some((f) => f.functionName === 'prog::on_panic'), 'the user\'s handler is machinery');
 });
