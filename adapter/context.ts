@@ -1,6 +1,7 @@
 /** State shared by the request handlers of one session. */
 import * as fs from 'node:fs';
 import type { PostMortemTarget } from '../src/target/target';
+import { CrashReason, crashReason } from '../src/reason';
 import type { LaunchConfig } from './launchArgs';
 import { Ids, LineBase } from './toDap';
 import { VariableStore } from './variableStore';
@@ -25,6 +26,17 @@ export class SessionContext {
     }
     return this.target;
   }
+
+  /** Why thread `t` died (src/reason); undefined when it cannot be worked out (the trap alone is then shown). */
+  reason(t: number): CrashReason | undefined {
+    if (!this.target) return undefined;
+    if (this.reasonFailed.has(t)) return undefined;
+    try { return crashReason(this.target, t); } catch {
+      this.reasonFailed.add(t); // asked once per frame: do not retry a failing computation
+      return undefined;
+    }
+  }
+  private readonly reasonFailed = new Set<number>();
 
   fileExists(p: string): boolean {
     let v = this.existsCache.get(p);

@@ -146,7 +146,12 @@ export function runRepl(ctx: SessionContext, input: string): ReplResult {
           `  debug info: ${f.hasDebugInfo ? 'yes' : 'no'}`].join('\n') };
       }
       case 'modules': return { text: t.moduleInfos().map((mi) => `[${mi.index}] ${mi.name}  ${mi.path ?? '(not loaded)'}  ${mi.symbolStatus}${mi.buildId ? '  build-id ' + mi.buildId : ''}`).join('\n') };
-      case 'trap': { const tr = t.trap(ctx.replThread); return { text: `${tr.description}\n  why: ${tr.evidence}` }; }
+      case 'trap': {
+        const tr = t.trap(ctx.replThread);
+        const r = ctx.reason(ctx.replThread);
+        const head = r ? `${r.message}${r.incomplete ? `\n  incomplete: ${(r.notes ?? []).join('; ')}` : ''}\n` : '';
+        return { text: `${head}${tr.description}\n  why: ${tr.evidence}` };
+      }
       default: throw new DapError(ErrorId.Evaluation, `info ${m[1]}: unknown; try info locals|args|globals|frame|modules|trap`);
     }
   }

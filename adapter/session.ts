@@ -233,10 +233,12 @@ export class WasmCoreDumpSession extends DebugSession {
     if (!this.launched || !this.configured || this.stoppedSent || !this.ctx.target) return;
     this.stoppedSent = true;
     const t = this.ctx.target;
-    const trap = t.trap(0);
     for (const th of t.threads()) {
-      const e = new StoppedEvent('exception', th.index + 1, th.index === 0 ? trap.title : t.trap(th.index).title) as DebugProtocol.StoppedEvent;
-      e.body.description = th.index === 0 ? trap.description : t.trap(th.index).description;
+      // what the program said when it died (panic message, assertion, trap in source terms), else the trap
+      const trap = t.trap(th.index);
+      const r = this.ctx.reason(th.index);
+      const e = new StoppedEvent('exception', th.index + 1, r?.message ?? trap.title) as DebugProtocol.StoppedEvent;
+      e.body.description = r?.message ?? trap.description;
       e.body.allThreadsStopped = true;
       e.body.preserveFocusHint = th.index !== 0; // the UI focuses the first thread (the one that trapped)
       this.sendEvent(e);

@@ -54,7 +54,9 @@ export function toStackFrame(ctx: SessionContext, f: FrameInfo): DebugProtocol.S
   // VS Code focuses the first frame that is not deemphasized, reading the frame's hint before
   // its source's (isFrameDeemphasized: frame.presentationHint ?? source.presentationHint): a
   // frame hint on a frame whose source is not on disk would make it the focused frame.
-  if (!f.hasDebugInfo) sf.presentationHint = 'subtle';
+  // The panic/abort machinery above the user's code is subtle too, so VS Code (which skips
+  // subtle frames when it picks the frame to show on an exception stop) selects the user's frame.
+  if (!f.hasDebugInfo || ctx.reason(f.threadIndex)?.machineryFrames.includes(f.level)) sf.presentationHint = 'subtle';
   else if (f.inlined && sf.source?.presentationHint !== 'deemphasize') sf.presentationHint = 'normal';
   return sf;
 }
@@ -114,23 +116,32 @@ export function variables(ctx: SessionContext, raw: unknown): DebugProtocol.Vari
   return { variables: nodes.map((n) => variableOf(n, ctx.store)) };
 }
 
+const KIND_TITLE: Record<string, string> = {
+  'rust-panic': 'Rust panic', 'assert': 'assertion failed', 'abort': 'abort()', 'cxx-exception': 'uncaught C++ exception', 'trap': 'Wasm trap',
+};
+
 export function exceptionInfo(ctx: SessionContext, raw: unknown): DebugProtocol.ExceptionInfoResponse['body'] {
   const a = argObject(raw, 'exceptionInfo');
   const ti = threadIndex(ctx, intArg(a, 'threadId', 'exceptionInfo', { required: true }), 'exceptionInfo');
   const t = ctx.requireTarget();
   const trap = t.trap(ti);
+  const r = ctx.reason(ti);
   const frames = t.framePage(ti, 0, 50).frames;
-  const top = frames[0];
-  const stack = frames.map((f) => `  #${f.level} ${t.where(f)}${f.location ? ` at ${f.location.path}:${f.location.line}` : ''}`).join('\n');
+  const machinery = new Set(r?.machineryFrames ?? []);
+  // in source terms, the user's frames first: the machinery is one line
+  const shown = frames.filter((f) => !machinery.has(f.level));
+  const stack = shown.map((f) => `  at ${f.functionName}${f.location ? ` (${f.location.path}:${f.location.line}${f.location.column ? `:${f.location.column}` : ''})` : ` (${t.where(f)})`}`);
+  if (machinery.size) stack.unshift(`  (${machinery.size} frame${machinery.size > 1 ? 's' : ''} of the ${r?.kind === 'rust-panic' ? 'panic' : 'runtime'} machinery above)`);
+  const notes = r?.notes?.length ? `\n${r.incomplete ? 'incomplete: ' : 'note: '}${r.notes.join('; ')}` : '';
   return {
-    exceptionId: trap.kind,
-    description: trap.description,
+    exceptionId: r && r.kind !== 'trap' ? r.kind : trap.kind,
+    description: r?.message ?? trap.description,
     breakMode: 'always',
     details: {
-      message: trap.title,
-      typeName: trap.kind,
+      message: r?.message ?? trap.title,
+      typeName: r && r.kind !== 'trap' ? KIND_TITLE[r.kind] ?? r.kind : trap.kind,
       fullTypeName: `wasm trap: ${trap.kind}`,
-      stackTrace: `${trap.evidence}\n${stack}`,
+      stackTrace: `${stack.join('\n')}\n${trap.description} (${trap.evidence})${notes}`,
     },
   };
 }

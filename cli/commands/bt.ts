@@ -17,6 +17,7 @@ import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
 import { findWasmSourceMap } from '../../host/wasmmap';
 import { frameSummary, openValues } from './print';
 import { Options, runCommand } from '../options';
+import { openReasons, reasonJson } from './reason';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--source-map-file NAME=MAP ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
@@ -27,9 +28,11 @@ export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--
   --source-map-file N=MAP  Wasm source map for module N without DWARF (a bare MAP applies to a
                        single-module dump; default: the sourceMappingURL section, then MODULE.wasm.map)
   --full               also print each frame's arguments and local variables
-  --json               machine-readable output`;
+  --all                also print the panic/abort machinery frames (folded into one line by default)
+  --json               machine-readable output (with the crash \`reason\`)
+  The first line says why the program died: the Rust panic message, the failed assertion, abort()'s caller or the trap.`;
 
-interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; sourceMapFiles: string[]; json: boolean; full?: boolean }
+interface Args { core: string; modules: string[]; debugDirs: string[]; debugFiles: string[]; sourceMap: string[]; sourceMapFiles: string[]; json: boolean; full?: boolean; all?: boolean }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { core: '', modules: [], debugDirs: [], debugFiles: [], sourceMap: [], sourceMapFiles: [], json: false };
@@ -37,6 +40,7 @@ function parseArgs(argv: string[]): Args {
   while (o.next()) {
     if (o.arg === '--json') a.json = true;
     else if (o.arg === '--full') a.full = true;
+    else if (o.arg === '--all') a.all = true;
     else if (o.opt === '--module' || o.opt === '-m') a.modules.push(o.value());
     else if (o.opt === '--debug-dir') a.debugDirs.push(o.value());
     else if (o.opt === '--debug-file') a.debugFiles.push(o.value());
@@ -117,9 +121,13 @@ function backtrace(a: Args): number {
   const files = bt.threads.flatMap((t) => t.frames.map((f) => f.file).filter((p): p is string => p !== undefined));
   const missing = missingSources(files, map, (p) => existsSync(p));
   const diags = [...bt.symbolizers.values()].flatMap((s) => s.diagnostics);
+  const mods = new Map<number, WasmModule>();
+  for (const [i, sym] of bt.symbolizers) mods.set(i, sym.module);
+  const reasons = openReasons(a.core, mods, new Map([...bt.debug].map(([i, d]) => [i, d.sections])));
   if (a.json) {
     console.log(JSON.stringify({
       core: a.core,
+      reason: reasonJson(reasons.of(0)),
       threads: bt.threads.map((t) => ({ name: t.name, frames: t.frames.map((f) => frameJson(f, map)) })),
       missingSources: missing.map((m) => m.mapped), notes: bt.notes, errors: bt.errors, diagnostics: diags,
     }, null, 2));
@@ -127,12 +135,22 @@ function backtrace(a: Args): number {
   }
   // like gdb's bt: arguments in every frame header; --full adds the locals
   const values = bt.errors.length ? undefined : openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
+  const first = reasons.of(0);
+  if (first) console.log(`${first.message}${first.incomplete ? ' [incomplete]' : ''}`);
+  const dim = process.stdout.isTTY ? (s: string) => `\x1b[2m${s}\x1b[0m` : (s: string) => s;
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
+    const machinery = new Set(reasons.of(i)?.machineryFrames ?? []);
+    if (machinery.size && !a.all) {
+      const n = machinery.size;
+      console.log(dim(`#0${n > 1 ? `-#${n - 1}` : ''} ${n} frame${n > 1 ? 's' : ''} of the ${reasons.of(i)?.kind === 'rust-panic' ? 'panic' : 'runtime'} machinery (--all shows them)`));
+    }
     for (const f of t.frames) {
+      if (machinery.has(f.number) && !a.all) continue;
       const v = values ? frameSummary(values, i, f) : undefined;
       const module = bt.moduleNames.length > 1 && f.moduleIndex !== undefined ? basename(bt.moduleNames[f.moduleIndex] ?? `module ${f.moduleIndex}`) : undefined;
-      console.log(formatFrameHeader(f, { map, args: v?.args, module }));
+      const header = formatFrameHeader(f, { map, args: v?.args, module });
+      console.log(machinery.has(f.number) ? dim(header) : header);
       if (v && a.full) for (const l of v.locals) console.log(l);
     }
   });
@@ -142,6 +160,8 @@ function backtrace(a: Args): number {
     for (const m of missing.slice(0, 10)) console.error(`  ${m.mapped}${m.mapped !== m.path ? ` (from ${m.path})` : ''}`);
   }
   for (const d of diags.slice(0, 10)) console.error(`warning: ${d}`);
+  for (const n of first?.notes ?? []) console.error(`note: reason: ${n}`);
+  if (reasons.error) console.error(`note: crash reason unavailable: ${reasons.error}`);
   for (const e of bt.errors) console.error(`error: ${e}`);
   return bt.errors.length ? 1 : 0;
 }

@@ -11,6 +11,9 @@ import { WasmModule } from '../../src/wasm/module';
 import { hex } from '../../src/util/offsets';
 import { parseModuleOverrides, readFileBytes, resolveModules, ResolvedModule } from '../../host/modules';
 import { Options, runCommand } from '../options';
+import { findDebugInfo } from '../../host/debugfiles';
+import type { DwarfSections } from '../../src/dwarf/sections';
+import { openReasons, reasonJson } from './reason';
 
 export const usage = `info CORE [--module NAME=PATH ...] [--json] [--value-encoding auto|leb|fixed]
   Show a core dump's threads and frames, modules, instances, memories and globals.
@@ -111,6 +114,7 @@ export function infoText(j: ReturnType<typeof infoJson>): string {
   if (p?.error) out.push(`captured error: ${p.error}`);
   if (p?.truncated) out.push(`frames cut at Error.stackTraceLimit = ${p.stackTraceLimit}: older frames are missing`);
   out.push(`value encoding: ${d.valueEncoding === 'leb' ? 'LEB128 (spec)' : 'fixed-width little-endian'}; frame layout: ${d.frameLayout}`);
+  if (d.reason) out.push(`reason: ${d.reason.message}${d.reason.incomplete ? ' [incomplete]' : ''}`);
   out.push('', 'modules:');
   for (const m of d.modules) {
     out.push(`  [${m.index}] ${m.name}: ${m.error ? `${m.path ? m.path + ': ' : ''}${m.error}` : `${m.path} (matched by ${m.matchedBy})`}`);
@@ -159,7 +163,15 @@ async function info(a: Args): Promise<number> {
   const mods = new Map<number, WasmModule>();
   for (const r of resolved) if (r.module) mods.set(r.index, r.module);
   const norm = normaliseFrames(core, mods);
-  const j = infoJson(core, resolved, norm);
+  const j = infoJson(core, resolved, norm) as Record<string, unknown>;
+  const debug = new Map<number, DwarfSections | undefined>();
+  for (const r of resolved) {
+    if (!r.module || !r.path) continue;
+    try { debug.set(r.index, findDebugInfo(r.module, r.path, {}).sections); } catch { debug.set(r.index, undefined); }
+  }
+  const reasons = openReasons(a.core, mods, debug, a.enc);
+  j.reason = reasonJson(reasons.of(0));
+  if (reasons.error) j.reasonError = reasons.error;
   console.log(a.json ? JSON.stringify(j, null, 2) : infoText(j));
   return 0;
 }

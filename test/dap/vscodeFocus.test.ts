@@ -64,6 +64,34 @@ test('VS Code focuses the first frame whose source is on disk (a Rust panic stop
   }
 });
 
+test('with the Rust library sources on disk too, VS Code still focuses the user frame: the panic machinery is subtle', { skip: !have('rust-1.63-O0') && 'fixtures not built' }, async () => {
+  const dir = fixture('rust-1.63-O0');
+  // the user has rust-src: every library file the frames name exists under a local prefix
+  const lib = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-rustsrc-'));
+  const dc = await open({ coreDump: path.join(dir, 'prog.coredump'), program: path.join(dir, 'prog.wasm'), sourceMap: { '/src': dir, '/usr/src/rustc-1.63.0': lib } });
+  try {
+    for (const f of await frames(dc)) {
+      const p = f.source?.path;
+      if (p && p.startsWith(lib)) { fs.mkdirSync(path.dirname(p), { recursive: true }); fs.writeFileSync(p, '// library source\n'); }
+    }
+    await dc.stop();
+    const dc2 = await open({ coreDump: path.join(dir, 'prog.coredump'), program: path.join(dir, 'prog.wasm'), sourceMap: { '/src': dir, '/usr/src/rustc-1.63.0': lib } });
+    try {
+      const list = await frames(dc2);
+      assert.ok(onDisk(list[0]), 'the innermost (runtime) frame now has its source on disk');
+      const top = vscodeTopFrame(list);
+      assert.equal(top?.name, 'prog::Order::total');
+      assert.equal(top?.source?.path, path.join(dir, 'prog.rs'));
+      assert.equal(top?.line, 59);
+      assert.deepEqual(list.slice(0, 8).map((f) => f.presentationHint), Array(8).fill('subtle'));
+    } finally {
+      await dc2.stop();
+    }
+  } finally {
+    fs.rmSync(lib, { recursive: true, force: true });
+  }
+});
+
 test('failed hover/watch/clipboard evaluations are not shown as notifications; REPL errors are', { skip: !have('c-clang19-O0-dwarf4', 'prog.abort.coredump') && 'fixtures not built' }, async () => {
   const dir = fixture('c-clang19-O0-dwarf4');
   const dc = await open({ coreDump: path.join(dir, 'prog.abort.coredump'), program: path.join(dir, 'prog.wasm'), sourceMap: { '/src': dir } });

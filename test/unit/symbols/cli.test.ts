@@ -16,8 +16,11 @@ test('bt prints gdb-style frames with arguments, inline markers and source posit
   const r = run('bt', core);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.split('\n');
-  assert.match(lines[1], /^#0  0x[0-9a-f]{6} in validate_item \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) \[inlined\] at \/src\/prog\.c:95:\d+$/);
-  assert.match(lines[2], /^#1  0x[0-9a-f]{6} in crash_now \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) at \/src\/prog\.c:125:\d+$/);
+  // first why it crashed, then the thread's frames
+  assert.match(lines[0], /^unreachable code executed \(Wasm `unreachable`\) in validate_item at \/src\/prog\.c:95:\d+$/);
+  assert.equal(lines[1], "Thread 1 'main':");
+  assert.match(lines[2], /^#0  0x[0-9a-f]{6} in validate_item \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) \[inlined\] at \/src\/prog\.c:95:\d+$/);
+  assert.match(lines[3], /^#1  0x[0-9a-f]{6} in crash_now \(item=0x[0-9a-f]{8}, kind=TRAP_UNREACHABLE\) at \/src\/prog\.c:125:\d+$/);
   assert.match(r.err, /source files? not found locally/);
   const mapped = run('bt', core, '--source-map', '/src=test/fixtures/c-clang19-O2', '--json');
   const j = JSON.parse(mapped.out) as { threads: Array<{ frames: Array<{ function: string; file: string; line: number; inlined: boolean }> }>; missingSources: string[] };
