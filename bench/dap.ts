@@ -16,6 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { serve } from '../adapter/main';
 import { RawClient } from '../test/dap/rawClient';
 import { bigCrash } from './gen/bigcrash';
+import { findTool, TOOLS } from '../test/tools';
 
 interface Times { stopped: number; stack: number; variables: number; frames: number }
 
@@ -93,8 +94,8 @@ async function freshServer(launch: Record<string, unknown>, addrs: number[], was
   } finally {
     child.kill();
   }
-  const bin = ['llvm-symbolizer-19', 'llvm-symbolizer'].find((b) => spawnSync(b, ['--version']).status === 0);
-  if (!bin) { console.log('   llvm-symbolizer not installed: no comparison'); return; }
+  const { bin, missing } = findTool(TOOLS.symbolizer19);
+  if (!bin) { console.log(`   ${missing}: no comparison`); return; }
   const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
   const wall: number[] = [];
   for (let i = 0; i < 3; i++) {

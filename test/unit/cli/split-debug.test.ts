@@ -24,6 +24,7 @@ import { FormatError } from '../../../src/util/errors';
 import { loadAllFixtures, fixturePath } from '../../fixtures/facts';
 import { hasTool, wasmValidate, CLI } from '../capture/helpers';
 import { frameJson } from '../../../cli/commands/symbolize';
+import { findTool, TOOLS } from '../../tools';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-split-test-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -42,7 +43,8 @@ const CORPUS_PICK = [
 ];
 const corpus = corpusDwarfModules().filter((f) => CORPUS_PICK.some((p) => f.endsWith(p)));
 const modules = [...fixtureModules(), ...corpus];
-const dwarfdump = hasTool('llvm-dwarfdump-19');
+const dwarfdumpTool = findTool(TOOLS.dwarfdump19);
+const dwarfdump = dwarfdumpTool.bin !== undefined;
 const validate = hasTool('wasm-validate');
 
 let n = 0;
@@ -52,7 +54,7 @@ function split(mod: string): ReturnType<typeof splitFiles> & { dir: string } {
 }
 
 function dump(file: string): string {
-  const r = spawnSync('llvm-dwarfdump-19', ['--debug-info', '--debug-line', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(dwarfdumpTool.bin as string, ['--debug-info', '--debug-line', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.split('\n').slice(1).join('\n'); // line 1 names the file
 }
@@ -73,7 +75,7 @@ function sample(m: WasmModule): number[] {
 test(`split-debug: ${modules.length} modules (${corpus.length} from the corpus)`, (t) => {
   assert.ok(fixtureModules().length >= 8, 'fixture modules missing');
   if (corpus.length === 0) t.diagnostic('shared corpus (../shared/corpus) not found: fixtures only');
-  if (!dwarfdump) t.diagnostic('llvm-dwarfdump-19 not installed: DWARF dump comparison skipped');
+  if (!dwarfdump) t.diagnostic(`${dwarfdumpTool.missing}: DWARF dump comparison skipped`);
   if (!validate) t.diagnostic('wasm-validate (wabt) not installed: validation skipped');
   for (const mod of modules) {
     const r = split(mod);

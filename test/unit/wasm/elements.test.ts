@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { WasmModule } from '../../../src/wasm/module';
 import { tableFunctions } from '../../../src/wasm/elements';
 import { buildModule, section, sleb, uleb, vec } from './builder';
+import { findTool, TOOLS } from '../../tools';
 
 const i32c = (n: number) => [0x41, ...sleb(n), 0x0b];
 const refFunc = (f: number) => [0xd2, ...uleb(f), 0x0b];
@@ -32,9 +33,10 @@ test('element segments: active (table 0 and others, indices or expressions), pas
   assert.deepEqual([...tableFunctions(b.module, 1).entries()], [[0, 1]]);
 });
 
-const HAVE_OBJDUMP = spawnSync('wasm-objdump', ['--version'], { encoding: 'utf8' }).status === 0;
+const objdumpTool = findTool(TOOLS.wasmObjdump);
+const HAVE_OBJDUMP = objdumpTool.bin !== undefined;
 
-test('table slots of the real fixtures equal wasm-objdump\'s Elem listing', { skip: !HAVE_OBJDUMP && 'wasm-objdump not installed (apt: wabt)' }, () => {
+test('table slots of the real fixtures equal wasm-objdump\'s Elem listing', { skip: !HAVE_OBJDUMP && objdumpTool.missing }, () => {
   for (const file of ['test/fixtures/rust-1.63-O0/prog.wasm', 'test/fixtures/c-clang19-O0-dwarf4/prog.wasm', 'test/fixtures/cpp-clang19-O0/prog.wasm']) {
     const m = new WasmModule(new Uint8Array(fs.readFileSync(file)), file);
     const r = spawnSync('wasm-objdump', ['-x', '-j', 'Elem', file], { encoding: 'utf8' });
