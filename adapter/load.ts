@@ -7,9 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PostMortemTarget, FileBytes } from '../src/target/target';
 import { isWasmCoreError } from '../src/util/errors';
-import { readCoreDump, CoreDump } from '../src/coredump/reader';
-import { resolveModules } from '../host/modules';
-import { findDebugInfo, DebugInfo } from '../host/debugfiles';
+import { CoreDump } from '../src/coredump/reader';
+import { openCrash, readDump } from '../host/openCrash';
 import { WasmModule } from '../src/wasm/module';
 import { DapError, ErrorId } from './errorIds';
 import type { LaunchConfig } from './launchArgs';
@@ -62,31 +61,39 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
   const core = readFileBytes(cfg.coreDump, 'core dump', 'Set "coreDump" to the path of the .coredump file.');
   let dump: CoreDump;
   try {
-    dump = readCoreDump(core.bytes, core.file, { valueEncoding: cfg.valueEncoding });
+    dump = readDump({ corePath: core.file, coreBytes: core.bytes, valueEncoding: cfg.valueEncoding });
   } catch (e) {
     throw asDapError(e, 'Is "coreDump" a WebAssembly core dump (wasmtime -D coredump, WasmEdge, wasm-coredump capture)?');
   }
-  const overrides = moduleOverrides(dump.modules, cfg);
   const warnings: string[] = [];
-  const resolved = resolveModules(cfg.coreDump, dump, overrides);
-  for (const r of resolved) {
-    if (!r.error) continue;
-    if (r.matchedBy === 'override' || (r.path !== undefined && r.error.code !== 'E_NOT_FOUND')) {
-      const id = r.error.code === 'E_NOT_FOUND' ? ErrorId.FileUnreadable : r.error.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : ErrorId.BadFormat;
-      throw new DapError(id, `module '${r.name}': ${r.error.message}. Set "program" (or "modules") to the .wasm the core dump was taken from.`);
-    }
-    warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
-      'Set "program" (or "modules") in the launch configuration.');
+  // the same path as `wasm-coredump bt` (host/openCrash.ts); here its problems become DapErrors
+  const crash = openCrash({
+    corePath: cfg.coreDump, core: dump,
+    modules: (d) => moduleOverrides(d.modules, cfg),
+    onResolved: (resolved) => {
+      for (const r of resolved) {
+        if (!r.error) continue;
+        if (r.matchedBy === 'override' || (r.path !== undefined && r.error.code !== 'E_NOT_FOUND')) {
+          const id = r.error.code === 'E_NOT_FOUND' ? ErrorId.FileUnreadable : r.error.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : ErrorId.BadFormat;
+          throw new DapError(id, `module '${r.name}': ${r.error.message}. Set "program" (or "modules") to the .wasm the core dump was taken from.`);
+        }
+        warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
+          'Set "program" (or "modules") in the launch configuration.');
+      }
+    },
+    findDebug: (m) => debugFileFor(m, cfg),
+    debugDirs: cfg.symbolSearchPaths,
+  });
+  for (const r of crash.resolved) {
+    const refused = crash.debugErrors.get(r.index);
+    if (refused) throw asDapError(refused, 'Check "debugFiles" and "symbolSearchPaths".');
+    const info = crash.debug[r.index];
+    if (r.path && info && !info.sections && info.notes.length) warnings.push(`no DWARF for ${r.path}: ${info.notes.join('; ')}`);
   }
-  const debug = resolved.map((r) => (r.module && r.path ? debugInfoFor(r.module, r.path, cfg, warnings) : undefined));
+  const resolved = crash.resolved;
   const search = new SourceSearch([path.dirname(cfg.coreDump), ...resolved.map((r) => (r.module && r.path ? path.dirname(r.path) : undefined))]);
   try {
-    const target = new PostMortemTarget(dump, resolved.map((r) => r.module), {
-      sourceMap: cfg.sourceMap,
-      resolveSource: (p) => search.resolve(p),
-      debugSections: debug.map((d) => d?.sections),
-      debugOrigins: debug.map((d) => d?.origin),
-    });
+    const target = crash.target({ sourceMap: cfg.sourceMap, resolveSource: (p) => search.resolve(p) });
     for (const n of target.normalisation.modules) {
       if (n.frames > 0 && n.normalised < n.frames) {
         warnings.push(`module ${n.moduleIndex} ('${dump.modules[n.moduleIndex] ?? n.moduleIndex}'): ${n.frames - n.normalised} of ${n.frames} frames could not be placed on an instruction (${n.reason}); is it the module the dump was taken from?`);
@@ -97,28 +104,22 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
     throw asDapError(e, 'Check that "program" is the .wasm the core dump was taken from.');
   }
 }
+
 /**
- * The DWARF of one module (host/debugfiles.ts): an explicit debug file from
- * `debugFiles` (matched by build id; the only one when there is one module),
- * the module's own sections, external_debug_info, or a build-id match in
- * `symbolSearchPaths`.
+ * The explicit debug file for one module from `debugFiles`: matched by build
+ * id (the only one when there is one and either side has no build id).
+ * The rest (the module's own sections, external_debug_info, a build-id match
+ * in `symbolSearchPaths`) is host/debugfiles.ts, through openCrash.
  */
-export function debugInfoFor(m: WasmModule, modulePath: string, cfg: LaunchConfig, warnings: string[]): DebugInfo | undefined {
-  let debugFile: string | undefined;
+export function debugFileFor(m: WasmModule, cfg: LaunchConfig): string | undefined {
   const id = m.buildId;
   for (const f of cfg.debugFiles) {
     const other = readFileBytes(f, 'debug file', 'Check "debugFiles" in the launch configuration.');
     let otherId: string | undefined;
     try { otherId = new WasmModule(other.bytes, f).buildId; } catch (e) { throw asDapError(e, 'A debug file is a .wasm (or .dwp) holding .debug_* sections.'); }
-    if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) { debugFile = f; break; }
+    if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) return f;
   }
-  try {
-    const info = findDebugInfo(m, modulePath, { debugFile, debugDirs: cfg.symbolSearchPaths });
-    if (!info.sections && info.notes.length) warnings.push(`no DWARF for ${modulePath}: ${info.notes.join('; ')}`);
-    return info;
-  } catch (e) {
-    throw asDapError(e, 'Check "debugFiles" and "symbolSearchPaths".');
-  }
+  return undefined;
 }
 
 export function asDapError(e: unknown, hint: string): DapError {

@@ -18,6 +18,8 @@ export interface DebugInfoOptions {
   debugFile?: string;
   /** Directories searched by build id. */
   debugDirs?: string[];
+  /** Follow the module's external_debug_info path (default true; the service turns it off: an uploaded module's path never becomes a file read). */
+  followExternal?: boolean;
 }
 
 export interface DebugInfo {
@@ -102,7 +104,7 @@ export function findDebugInfo(module: WasmModule, modulePath: string, opts: Debu
   if (module.customSectionNames.includes('.debug_info')) return use(module, 'module', modulePath);
 
   let ext: string | undefined;
-  try { ext = module.externalDebugInfo; } catch (e) { notes.push(`external_debug_info unreadable: ${e instanceof Error ? e.message : String(e)}`); }
+  if (opts.followExternal !== false) try { ext = module.externalDebugInfo; } catch (e) { notes.push(`external_debug_info unreadable: ${e instanceof Error ? e.message : String(e)}`); }
   if (ext !== undefined) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ext) && !ext.startsWith('file://')) {
       notes.push(`external_debug_info '${ext}' is a URL: not fetched (only local files are read); download it and pass --debug-file`);

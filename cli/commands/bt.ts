@@ -6,15 +6,13 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
-import { WasmModule } from '../../src/wasm/module';
-import { readCoreDump } from '../../src/coredump/reader';
-import { normaliseFrames } from '../../src/coredump/normalise';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
 import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
-import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
-import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
-import { frameSummary, openValues } from './print';
+import { parseModuleOverrides } from '../../host/modules';
+import { DebugInfo } from '../../host/debugfiles';
+import { openCrash, OpenedCrash } from '../../host/openCrash';
+import { frameSummary } from './print';
 import { Options, runCommand } from '../options';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--json]
@@ -46,40 +44,32 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
+export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer>; /** The crash as opened (values of its frames for `--full`). */ crash: OpenedCrash }
 
-/** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
+/** Load a core dump, its modules and their DWARF (host/openCrash.ts), and build the backtrace (shared with `print --full`). */
 export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[] } = {}): BacktraceResult {
-  const core = readCoreDump(readFileBytes(corePath), corePath);
-  const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
-  const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
-  const notes: string[] = [...core.warnings];
+  return backtraceOf(openCrash({
+    corePath, modules: parseModuleOverrides(opts.modules ?? []), debugFiles: parseModuleOverrides(opts.debugFiles ?? []), debugDirs: opts.debugDirs,
+  }));
+}
+
+/** The CLI's view of an opened crash: notes for what was not found, errors for debug files refused. */
+export function backtraceOf(c: OpenedCrash): BacktraceResult {
+  const notes: string[] = [...c.core.warnings];
   const errors: string[] = [];
-  const mods = new Map<number, WasmModule>();
-  const syms = new Map<number, Symbolizer>();
   const debug = new Map<number, DebugInfo>();
-  for (const r of resolved) {
+  for (const r of c.resolved) {
     if (r.error) notes.push(r.error.message);
-    if (!r.module || !r.path) continue;
-    mods.set(r.index, r.module);
-    const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
-    let d: DebugInfo;
-    try {
-      d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
-    } catch (e) {
-      // a debug file of another build: refuse it loudly, keep going with the name section
-      if (!(e instanceof WasmCoreError)) throw e;
-      errors.push(`module ${r.name}: ${e.message}`);
-      d = { origin: 'none', notes: [] };
-    }
+    const d = c.debug[r.index];
+    if (!r.module || !r.path || !d) continue;
+    // a debug file of another build: refused loudly, the frames keep the name section's names
+    const refused = c.debugErrors.get(r.index);
+    if (refused) errors.push(`module ${r.name}: ${refused.message}`);
     debug.set(r.index, d);
     if (!d.sections && d.notes.length) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
-    syms.set(r.index, new Symbolizer(r.module, d.sections));
   }
-  const norm = normaliseFrames(core, mods);
-  for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
-  const threads = buildBacktrace(core, mods, syms);
-  return { threads, notes, errors, debug, symbolizers: syms, moduleNames: resolved.map((r) => r.name) };
+  for (const m of c.normalisation.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
+  return { threads: c.backtrace(), notes, errors, debug, symbolizers: c.symbolizers, moduleNames: c.resolved.map((r) => r.name), crash: c };
 }
 
 function frameJson(f: BtFrame, map: SourcePathMap): unknown {
@@ -110,7 +100,7 @@ function backtrace(a: Args): number {
     return bt.errors.length ? 1 : 0;
   }
   // like gdb's bt: arguments in every frame header; --full adds the locals
-  const values = bt.errors.length ? undefined : openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
+  const values = bt.errors.length ? undefined : bt.crash;
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
     for (const f of t.frames) {

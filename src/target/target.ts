@@ -38,6 +38,8 @@ export interface TargetOptions {
    * path unchanged when it knows no better. The library itself reads no files.
    */
   resolveSource?: (mappedPath: string) => string;
+  /** The symbolizer of a module index, when the caller already made them (host/openCrash.ts shares its own). */
+  symbolizers?: (moduleIndex: number) => Symbolizer | undefined;
 }
 
 export interface TargetInput extends TargetOptions {
@@ -128,7 +130,7 @@ export class PostMortemTarget {
     if (!m || mi === undefined) return undefined;
     let s = this.symbolizers.get(mi);
     if (!s) {
-      s = new Symbolizer(m, this.options.debugSections?.[mi]);
+      s = this.options.symbolizers?.(mi) ?? new Symbolizer(m, this.options.debugSections?.[mi]);
       this.symbolizers.set(mi, s);
     }
     return s;

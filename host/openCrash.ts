@@ -1,0 +1,136 @@
+/**
+ * The ONE way a crash is opened from files: the core dump, its modules
+ * (host/modules.ts) and their DWARF (host/debugfiles.ts). `wasm-coredump bt`
+ * and `print`, the debug adapter's launch (adapter/load.ts) and the crash
+ * collection service (service/ingest.ts) all call `openCrash`, so the frames
+ * they show come from the same modules and the same debug files.
+ *
+ * It never throws for a missing or malformed module or a debug file of
+ * another build: those are returned (`resolved[i].error`, `debugErrors`) for
+ * each caller to report its own way (notes in the CLI, DapErrors in the
+ * adapter, notes in a stored crash). A core dump that cannot be read throws
+ * the reader's WasmCoreError.
+ */
+import { WasmCoreError } from '../src/util/errors';
+import { WasmModule } from '../src/wasm/module';
+import { readCoreDump, CoreDump } from '../src/coredump/reader';
+import { normaliseFrames, NormalisationReport } from '../src/coredump/normalise';
+import { Symbolizer } from '../src/symbols/symbolizer';
+import { BtThread, buildBacktrace } from '../src/symbols/backtrace';
+import { PostMortemTarget, TargetOptions } from '../src/target/target';
+import { ThreadValues } from '../src/values';
+import { threadFrameInputs } from '../src/values/fromcore';
+import { readFileBytes, resolveModules, ResolvedModule } from './modules';
+import { DebugInfo, findDebugInfo } from './debugfiles';
+
+export type ValueEncodingOption = 'auto' | 'leb' | 'fixed';
+
+export interface OpenCrashOptions {
+  /** Path of the core dump (modules are looked for next to it; names it in messages). */
+  corePath: string;
+  /** The dump already read (from `readDump`), or its bytes; otherwise `corePath` is read. */
+  core?: CoreDump;
+  coreBytes?: Uint8Array;
+  valueEncoding?: ValueEncodingOption;
+  /**
+   * Module files by coremodules name, basename or index ('*': the only module
+   * of a single-module dump), as `--module NAME=PATH`; or a function of the
+   * dump that returns them (the adapter checks its "modules" keys against it).
+   */
+  modules?: Record<string, string> | ((core: CoreDump) => Record<string, string>);
+  /** Called for a module no override names, before looking next to the dump: a path, or undefined. */
+  findModule?: (name: string, index: number, core: CoreDump) => string | undefined;
+  /** Look for modules next to the core dump (default true; the service turns it off). */
+  modulesNextToCore?: boolean;
+  /** Debug files by coremodules name or index ('*': the only module), as `--debug-file N=PATH`. */
+  debugFiles?: Record<string, string>;
+  /** Called for a module that `debugFiles` does not name: an explicit debug file, or undefined. */
+  findDebug?: (module: WasmModule, resolved: ResolvedModule, count: number) => string | undefined;
+  /** Directories searched by build id. */
+  debugDirs?: string[];
+  /** Follow a module's external_debug_info path (default true; the service turns it off). */
+  followExternalDebugInfo?: boolean;
+  /** Called once the modules are resolved, before their DWARF is looked for (the adapter refuses bad overrides here). */
+  onResolved?: (resolved: ResolvedModule[], core: CoreDump) => void;
+}
+
+export interface OpenedCrash {
+  corePath: string;
+  core: CoreDump;
+  resolved: ResolvedModule[];
+  /** Modules by coremodules index (undefined: not found or unreadable). */
+  modules: Array<WasmModule | undefined>;
+  /** DWARF per module index (undefined: module missing; origin 'none' when nothing was found or it was refused). */
+  debug: Array<DebugInfo | undefined>;
+  /** Debug files refused per module index (another build's file, ...). */
+  debugErrors: Map<number, WasmCoreError>;
+  normalisation: NormalisationReport;
+  /** The symbolizer of each loaded module (shared by the backtrace, the values and the target). */
+  symbolizers: Map<number, Symbolizer>;
+  /** Every thread's frames in source terms (inlined frames expanded); computed once. */
+  backtrace(): BtThread[];
+  /** Variables of a thread (the code behind `print` and `bt --full`). */
+  values(thread: number): ThreadValues;
+  /** The debugger model (the adapter): throws E_MISMATCH when a module does not have the frames' functions. */
+  target(opts?: Pick<TargetOptions, 'sourceMap' | 'resolveSource'>): PostMortemTarget;
+}
+
+/** Read and parse a core dump (throws the reader's WasmCoreError naming the offset). */
+export function readDump(o: { corePath: string; coreBytes?: Uint8Array; valueEncoding?: ValueEncodingOption }): CoreDump {
+  return readCoreDump(o.coreBytes ?? readFileBytes(o.corePath), o.corePath, { valueEncoding: o.valueEncoding ?? 'auto' });
+}
+
+export function openCrash(o: OpenCrashOptions): OpenedCrash {
+  const core = o.core ?? readDump(o);
+  const overrides = { ...(typeof o.modules === 'function' ? o.modules(core) : o.modules ?? {}) };
+  if (o.findModule) {
+    const names = core.modules.length ? core.modules : [core.executableName ?? '<module 0>'];
+    names.forEach((name, i) => {
+      if (overrides[name] !== undefined || overrides[String(i)] !== undefined || (names.length === 1 && overrides['*'] !== undefined)) return;
+      const p = o.findModule?.(name, i, core);
+      if (p !== undefined) overrides[String(i)] = p;
+    });
+  }
+  const resolved = resolveModules(o.corePath, core, overrides, { nextToCore: o.modulesNextToCore ?? true });
+  o.onResolved?.(resolved, core);
+  const modules: Array<WasmModule | undefined> = resolved.map(() => undefined);
+  const debug: Array<DebugInfo | undefined> = resolved.map(() => undefined);
+  const debugErrors = new Map<number, WasmCoreError>();
+  const symbolizers = new Map<number, Symbolizer>();
+  const known = new Map<number, WasmModule>();
+  const df = o.debugFiles ?? {};
+  for (const r of resolved) {
+    if (!r.module || !r.path) continue;
+    modules[r.index] = r.module;
+    known.set(r.index, r.module);
+    const file = df[r.name] ?? df[String(r.index)] ?? (resolved.length === 1 ? df['*'] : undefined) ?? o.findDebug?.(r.module, r, resolved.length);
+    let d: DebugInfo;
+    try {
+      d = findDebugInfo(r.module, r.path, { debugFile: file, debugDirs: o.debugDirs, followExternal: o.followExternalDebugInfo ?? true });
+    } catch (e) {
+      if (!(e instanceof WasmCoreError)) throw e;
+      debugErrors.set(r.index, e);
+      d = { origin: 'none', notes: [] };
+    }
+    debug[r.index] = d;
+    symbolizers.set(r.index, new Symbolizer(r.module, d.sections));
+  }
+  const normalisation = normaliseFrames(core, known);
+  let threads: BtThread[] | undefined;
+  const valueCache = new Map<number, ThreadValues>();
+  return {
+    corePath: o.corePath, core, resolved, modules, debug, debugErrors, normalisation, symbolizers,
+    backtrace: () => (threads ??= buildBacktrace(core, known, symbolizers)),
+    values(t) {
+      let tv = valueCache.get(t);
+      if (!tv) { tv = new ThreadValues(threadFrameInputs(core, modules, (mi) => symbolizers.get(mi)?.dwarf, t)); valueCache.set(t, tv); }
+      return tv;
+    },
+    target: (opts = {}) => new PostMortemTarget(core, modules, {
+      ...opts,
+      debugSections: debug.map((d) => d?.sections),
+      debugOrigins: debug.map((d) => d?.origin),
+      symbolizers: (mi) => symbolizers.get(mi),
+    }),
+  };
+}
