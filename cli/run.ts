@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Command> = {
   print: () => require('./commands/print'),
   capture: () => require('./commands/capture'),
   demo: () => require('./commands/demo'),
+  serve: () => require('./commands/serve'),
 };
 
 function help(): string {
