@@ -112,13 +112,22 @@ export async function ingestCrash(ctx: IngestContext, body: { file: string; key:
   return { crash: rec, group, isNew };
 }
 
-/** Is a module (code) rather than a debug file (custom sections only)? */
-function classify(m: WasmModule): 'module' | 'debug' {
-  return m.bodies.length > 0 ? 'module' : 'debug';
+/**
+ * A module (found by its file name, as coremodules names it) or a separate
+ * debug file (found by build id): as the uploader says (`?kind=`), else a
+ * debug file when it has no code or is named like one (.debug.wasm, .dwp,
+ * .debug), else a module. An unstripped module is a module; its DWARF is
+ * found in it.
+ */
+function classify(m: WasmModule, name: string, asked?: string): 'module' | 'debug' {
+  if (asked === 'module' || asked === 'debug') return asked;
+  if (m.bodies.length === 0 || /\.(debug\.wasm|dwp|debug)$/i.test(name)) return 'debug';
+  return 'module';
 }
 
 /** Check and store an uploaded module or debug file; `name` is the file name it is found by (basename only). */
-export async function ingestDebugFile(ctx: IngestContext, body: { file: string; key: string; size: number }, name: string): Promise<DebugFileRecord> {
+export async function ingestDebugFile(ctx: IngestContext, body: { file: string; key: string; size: number }, name: string, askedKind?: string): Promise<DebugFileRecord> {
+  if (askedKind !== undefined && askedKind !== 'module' && askedKind !== 'debug') throw new HttpError(400, 'bad_kind', `kind must be 'module' or 'debug' (got ${JSON.stringify(askedKind.slice(0, 40))})`);
   if (!name || name !== path.basename(name) || name === '.' || name === '..' || /[\\\0/]/.test(name) || name.length > 255) {
     throw new HttpError(400, 'bad_name', `name must be a plain file name (no directories), e.g. ?name=prog.wasm; got ${JSON.stringify(name.slice(0, 100))}`);
   }
@@ -130,7 +139,7 @@ export async function ingestDebugFile(ctx: IngestContext, body: { file: string; 
   try {
     m = new WasmModule(readModuleBytes(body.file), name);
     if (m.customSections('corestack').length || m.customSectionNames.includes('core')) throw new HttpError(400, 'is_core_dump', `${name} is a core dump: upload it to POST /v1/crashes`);
-    kind = classify(m);
+    kind = classify(m, name, askedKind);
     buildId = m.buildId;
   } catch (e) {
     if (e instanceof HttpError) throw e;

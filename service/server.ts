@@ -4,7 +4,7 @@
  *   POST /v1/crashes                  body: the core dump (Content-Type application/wasm or application/octet-stream);
  *                                     metadata: X-Crash-Meta: {"app":…,"version":…,"environment":…,"requestId":…}
  *                                     and/or ?app=&version=&environment=&request_id=   → 201 {id, fingerprint, isNew, group, title, url}
- *   POST /v1/debug-files?name=FILE    body: a .wasm module (stripped or not) or a separate debug file  → 201 record
+ *   POST /v1/debug-files?name=FILE[&kind=module|debug]  body: a .wasm module (stripped or not) or a separate debug file  → 201 record
  *   GET  /v1/crashes/:id              the crash record (JSON)
  *   GET  /v1/crashes/:id/dump         the core dump
  *   GET  /v1/crashes/:id/files        URLs of the dump, its modules and debug files (what a debugger downloads)
@@ -156,7 +156,7 @@ export function createServer(opts: ServiceOptions): Service {
       const name = url.searchParams.get('name') ?? '';
       const body = await upload(req, opts.maxDebugFileSize ?? DEFAULT_MAX_DEBUG_FILE, name || 'debug file');
       try {
-        const rec = await ingestDebugFile(ingest, body, name);
+        const rec = await ingestDebugFile(ingest, body, name, url.searchParams.get('kind') ?? undefined);
         sendJson(res, 201, { ...rec, url: blobUrl(rec.kind, rec.key) });
       } finally {
         await fs.promises.rm(body.file, { force: true });
