@@ -35,8 +35,7 @@ export interface ReceivedBody { file: string; key: string; size: number }
 /**
  * Stream the request body into `tmpFile` (created exclusively), hashing it
  * (sha256) and refusing more than `limit` bytes (413; also up front from
- * Content-Length). The file is fsync'd before this resolves; on any failure
- * it is removed.
+ * Content-Length). On any failure the file is removed.
  */
 export async function receiveBody(req: IncomingMessage, tmpFile: string, limit: number, what: string): Promise<ReceivedBody> {
   const declared = req.headers['content-length'];
@@ -59,8 +58,7 @@ export async function receiveBody(req: IncomingMessage, tmpFile: string, limit: 
     }
     if (!req.complete) throw new HttpError(400, 'incomplete', `${what}: the upload ended before the whole body arrived`);
     if (size === 0) throw new HttpError(400, 'empty', `${what}: the request body is empty (send the file's bytes as the body)`);
-    await fh.sync();
-    ok = true;
+    ok = true; // fsync'd by the blob store before it becomes an object (not at all when the object already exists)
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw new HttpError(400, 'incomplete', `${what}: the upload did not complete (${e instanceof Error ? e.message : String(e)})`);
