@@ -71,7 +71,7 @@ export function parseModuleOverrides(specs: string[]): Record<string, string> {
  * `nextToCore: false` uses the overrides only (the service: a dump's module
  * names never become paths).
  */
-export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}, opts: { nextToCore?: boolean } = {}): ResolvedModule[] {
+export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}, opts: { nextToCore?: boolean; load?: (path: string) => WasmModule } = {}): ResolvedModule[] {
   const dir = dirname(resolve(coreDumpPath));
   let names = core.modules;
   if (names.length === 0) names = [core.executableName ?? '<module 0>'];
@@ -98,7 +98,7 @@ export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overri
       res.path = p;
       res.matchedBy = how;
       try {
-        res.module = new WasmModule(readModuleBytes(p), p);
+        res.module = opts.load ? opts.load(p) : new WasmModule(readModuleBytes(p), p);
         if (res.module.customSections('corestack').length > 0) {
           res.error = new WasmCoreError('E_MISMATCH', 'this is a core dump, not the program module', { file: p });
           res.module = undefined;

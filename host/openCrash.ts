@@ -20,7 +20,9 @@ import { BtThread, buildBacktrace } from '../src/symbols/backtrace';
 import { PostMortemTarget, TargetOptions } from '../src/target/target';
 import { ThreadValues } from '../src/values';
 import { threadFrameInputs } from '../src/values/fromcore';
-import { readFileBytes, resolveModules, ResolvedModule } from './modules';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readFileBytes, readModuleBytes, resolveModules, ResolvedModule } from './modules';
 import { DebugInfo, findDebugInfo } from './debugfiles';
 
 export type ValueEncodingOption = 'auto' | 'leb' | 'fixed';
@@ -52,6 +54,40 @@ export interface OpenCrashOptions {
   followExternalDebugInfo?: boolean;
   /** Called once the modules are resolved, before their DWARF is looked for (the adapter refuses bad overrides here). */
   onResolved?: (resolved: ResolvedModule[], core: CoreDump) => void;
+  /** Modules and symbolizers kept between crashes (the service: stored files never change). */
+  cache?: ModuleCache;
+}
+
+/**
+ * Parsed modules and their symbolizers (DWARF indexes) by file, kept across
+ * crashes, least recently used dropped past `limit`. A file is known by its
+ * path, size and mtime, so a file replaced in a --debug-dir is read again.
+ */
+export class ModuleCache {
+  private readonly modules = new Map<string, WasmModule>();
+  private readonly syms = new Map<string, Symbolizer>();
+  constructor(readonly limit = 32) {}
+
+  private static stamp(p: string): string {
+    try { const st = statSync(p); return `${resolve(p)}\0${st.size}\0${st.mtimeMs}`; } catch { return `${resolve(p)}\0?`; }
+  }
+
+  private static lru<T>(m: Map<string, T>, key: string, limit: number, make: () => T): T {
+    let v = m.get(key);
+    if (v !== undefined) { m.delete(key); m.set(key, v); return v; }
+    v = make();
+    m.set(key, v);
+    while (m.size > limit) m.delete(m.keys().next().value as string);
+    return v;
+  }
+
+  /** Errors (unreadable or malformed files) are not cached. */
+  load = (p: string): WasmModule => ModuleCache.lru(this.modules, ModuleCache.stamp(p), this.limit, () => new WasmModule(readModuleBytes(p), p));
+
+  symbolizer(modulePath: string, d: DebugInfo, make: () => Symbolizer): Symbolizer {
+    const key = [...[modulePath, d.path, d.dwpPath].map((x) => (x ? ModuleCache.stamp(x) : '')), d.origin].join('\n');
+    return ModuleCache.lru(this.syms, key, this.limit, make);
+  }
 }
 
 export interface OpenedCrash {
@@ -91,7 +127,7 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
       if (p !== undefined) overrides[String(i)] = p;
     });
   }
-  const resolved = resolveModules(o.corePath, core, overrides, { nextToCore: o.modulesNextToCore ?? true });
+  const resolved = resolveModules(o.corePath, core, overrides, { nextToCore: o.modulesNextToCore ?? true, load: o.cache?.load });
   o.onResolved?.(resolved, core);
   const modules: Array<WasmModule | undefined> = resolved.map(() => undefined);
   const debug: Array<DebugInfo | undefined> = resolved.map(() => undefined);
@@ -106,14 +142,15 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
     const file = df[r.name] ?? df[String(r.index)] ?? (resolved.length === 1 ? df['*'] : undefined) ?? o.findDebug?.(r.module, r, resolved.length);
     let d: DebugInfo;
     try {
-      d = findDebugInfo(r.module, r.path, { debugFile: file, debugDirs: o.debugDirs, followExternal: o.followExternalDebugInfo ?? true });
+      d = findDebugInfo(r.module, r.path, { debugFile: file, debugDirs: o.debugDirs, followExternal: o.followExternalDebugInfo ?? true, load: o.cache?.load });
     } catch (e) {
       if (!(e instanceof WasmCoreError)) throw e;
       debugErrors.set(r.index, e);
       d = { origin: 'none', notes: [] };
     }
     debug[r.index] = d;
-    symbolizers.set(r.index, new Symbolizer(r.module, d.sections));
+    const mod = r.module, secs = d.sections;
+    symbolizers.set(r.index, o.cache ? o.cache.symbolizer(r.path, d, () => new Symbolizer(mod, secs)) : new Symbolizer(mod, secs));
   }
   const normalisation = normaliseFrames(core, known);
   let threads: BtThread[] | undefined;

@@ -14,7 +14,7 @@ import { isWasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
 import { CoreDump } from '../src/coredump/reader';
 import { readModuleBytes } from '../host/modules';
-import { readDump } from '../host/openCrash';
+import { ModuleCache, readDump } from '../host/openCrash';
 import { BlobStore, CrashMeta, CrashRecord, DebugFileRecord, GroupRecord, IndexStore } from './store/types';
 import { HttpError } from './http';
 import { openStoredCrash, summarize, Symbolicated, logLine } from './symbolicate';
@@ -23,6 +23,8 @@ export interface IngestContext {
   index: IndexStore;
   blobs: BlobStore;
   debugDirs: string[];
+  /** Parsed modules and DWARF indexes kept between crashes (host/openCrash.ts). */
+  cache?: ModuleCache;
   /** One line per crash (stdout by default). */
   log: (line: string) => void;
   /** Called after a crash is recorded (Sentry forwarding); never awaited by the upload. */

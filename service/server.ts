@@ -27,6 +27,7 @@ import { isBlobKey, isBlobKind } from './store/directory';
 import { HttpError, mediaType, receiveBody, sendError, sendJson } from './http';
 import { IngestContext, ingestCrash, ingestDebugFile, parseMeta } from './ingest';
 import { SentryForwarder } from './sentry';
+import { ModuleCache } from '../host/openCrash';
 
 export type ExtraHandler = (req: http.IncomingMessage, res: http.ServerResponse, ctx: { index: IndexStore; blobs: BlobStore; baseUrl: string }) => Promise<boolean>;
 
@@ -84,7 +85,7 @@ export function createServer(opts: ServiceOptions): Service {
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
   const logError = opts.logError ?? ((l: string) => process.stderr.write(l + '\n'));
   const ingest: IngestContext = {
-    index: opts.index, blobs: opts.blobs, debugDirs: opts.debugDirs ?? [], log,
+    index: opts.index, blobs: opts.blobs, debugDirs: opts.debugDirs ?? [], log, cache: new ModuleCache(32),
     onCrash: opts.sentry ? (c, g, n) => { void opts.sentry?.forward(c, g, n); } : undefined,
   };
   let baseUrl = opts.baseUrl ?? '';

@@ -13,7 +13,7 @@ import { CoreDump } from '../src/coredump/reader';
 import { normaliseFrames } from '../src/coredump/normalise';
 import { BtFrame } from '../src/symbols/backtrace';
 import { readModuleBytes } from '../host/modules';
-import { openCrash, OpenedCrash } from '../host/openCrash';
+import { ModuleCache, openCrash, OpenedCrash } from '../host/openCrash';
 import { BlobKey, BlobStore, CrashSummary, IndexStore, StoredFrame } from './store/types';
 
 /** Frames that make the fingerprint. */
@@ -21,7 +21,7 @@ export const FINGERPRINT_FRAMES = 5;
 const MAX_FRAMES = 256;
 const MAX_VARIABLES = 64;
 
-export interface SymbolicateContext { index: IndexStore; blobs: BlobStore; debugDirs: string[] }
+export interface SymbolicateContext { index: IndexStore; blobs: BlobStore; debugDirs: string[]; /** Parsed modules and DWARF indexes kept between crashes. */ cache?: ModuleCache }
 
 export interface Symbolicated {
   summary: CrashSummary;
@@ -46,8 +46,12 @@ function sourceTerm(f: StoredFrame): string {
 /** Is `p` a plain file name (no directory part, no '..')? */
 function plainName(p: string): boolean { return p.length > 0 && !/[/\\\0]/.test(p) && p !== '.' && p !== '..'; }
 
-function hasDwarf(file: string): boolean {
-  try { return new WasmModule(readModuleBytes(file), file).customSectionNames.includes('.debug_info'); } catch { return false; }
+function load(ctx: SymbolicateContext, file: string): WasmModule {
+  return ctx.cache ? ctx.cache.load(file) : new WasmModule(readModuleBytes(file), file);
+}
+
+function hasDwarf(ctx: SymbolicateContext, file: string): boolean {
+  try { return load(ctx, file).customSectionNames.includes('.debug_info'); } catch { return false; }
 }
 
 /** Candidate module files for one coremodules name: uploads of that file name (newest first), then the debug dirs. */
@@ -70,11 +74,11 @@ async function moduleCandidates(ctx: SymbolicateContext, name: string): Promise<
 }
 
 /** The candidate whose code the dump's frames fit (all frames on plausible instructions), else the first readable one. */
-function pickModule(core: CoreDump, index: number, cands: Array<{ path: string; key?: BlobKey }>): { path: string; key?: BlobKey; module: WasmModule } | undefined {
+function pickModule(ctx: SymbolicateContext, core: CoreDump, index: number, cands: Array<{ path: string; key?: BlobKey }>): { path: string; key?: BlobKey; module: WasmModule } | undefined {
   let first: { path: string; key?: BlobKey; module: WasmModule } | undefined;
   for (const c of cands) {
     let m: WasmModule;
-    try { m = new WasmModule(readModuleBytes(c.path), c.path); if (m.customSections('corestack').length) continue; } catch { continue; }
+    try { m = load(ctx, c.path); if (m.customSections('corestack').length) continue; } catch { continue; }
     first ??= { ...c, module: m };
     if (cands.length === 1) break;
     const rep = normaliseFrames(core, new Map([[index, m]])).modules[0];
@@ -92,7 +96,7 @@ export async function openStoredCrash(ctx: SymbolicateContext, dumpFile: string,
   for (let i = 0; i < names.length; i++) {
     const entry: CrashSummary['modules'][number] = { name: names[i] };
     modules.push(entry);
-    const picked = pickModule(core, i, await moduleCandidates(ctx, names[i]));
+    const picked = pickModule(ctx, core, i, await moduleCandidates(ctx, names[i]));
     if (!picked) continue;
     overrides[String(i)] = picked.path;
     entry.moduleKey = picked.key;
@@ -106,12 +110,12 @@ export async function openStoredCrash(ctx: SymbolicateContext, dumpFile: string,
     recs.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'debug' ? -1 : 1));
     for (const r of recs) {
       const p = await ctx.blobs.localPath(r.kind, r.key);
-      if (p && hasDwarf(p)) { debugFiles[String(i)] = p; entry.debugKey = r.key; break; }
+      if (p && hasDwarf(ctx, p)) { debugFiles[String(i)] = p; entry.debugKey = r.key; break; }
     }
   }
   const crash = openCrash({
     corePath: dumpFile, core, modules: overrides, modulesNextToCore: false, debugFiles,
-    debugDirs: ctx.debugDirs, followExternalDebugInfo: false,
+    debugDirs: ctx.debugDirs, followExternalDebugInfo: false, cache: ctx.cache,
   });
   return { crash, modules };
 }
