@@ -98,10 +98,16 @@ export async function bench(): Promise<void> {
     const n = Number(process.env.BENCH_SERVICE_UPLOADS ?? 10_000);
     const before = rssMiB(child.pid);
     let peak = before ?? 0;
-    const r = await run(agent, url, dumps, n, 10, (i) => { if (i % 250 === 0) peak = Math.max(peak, rssMiB(child.pid) ?? 0); });
+    const marks: string[] = [];
+    let done = 0;
+    const r = await run(agent, url, dumps, n, 10, () => {
+      if (++done % 250 === 0) peak = Math.max(peak, rssMiB(child.pid) ?? 0);
+      if (done % Math.max(1, Math.floor(n / 4)) === 0) marks.push(`${done}: ${mib(rssMiB(child.pid))}`);
+    });
     const after = rssMiB(child.pid);
     const journal = fs.statSync(path.join(store, 'index.journal')).size;
     console.log(`   ${n} uploads at 10 clients: ${(n / r.secs).toFixed(0)} uploads/s; server RSS before ${mib(before)}, peak ${before === undefined ? 'unavailable' : mib(peak)}, after ${mib(after)}; index ${(journal / 1024 / 1024).toFixed(1)} MiB${r.failed ? `; ${r.failed} FAILED` : ''}`);
+    console.log(`   RSS after each quarter: ${marks.join(', ')}`);
   } finally {
     agent.destroy();
     child.kill('SIGTERM');

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { CLI, filesBelow, request, tempDir, upload } from './helpers';
 import { openDirectoryStores } from '../../service/store/directory';
 
@@ -92,5 +92,19 @@ test('kill -9 during concurrent uploads, several times: the index opens, acknowl
     assert.deepEqual(filesBelow(path.join(store, 'tmp')), [], 'temporary files are cleaned at open');
     assert.deepEqual(fs.readdirSync(store).sort(), ['debug', 'dump', 'index.journal', 'module', 'tmp']);
     await index.close();
+  } finally { fs.rmSync(store, { recursive: true, force: true }); }
+});
+
+test('serve refuses a non-loopback --host without a token, and a bad --database', (t) => {
+  if (!fs.existsSync(CLI)) { t.skip('compiled CLI missing'); return; }
+  const store = tempDir('args');
+  try {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--host', '0.0.0.0', '--port', '0', '--store', store], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, WASM_COREDUMP_TOKEN: '' } });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--host 0\.0\.0\.0 is not a loopback address: give --token T/);
+    const d = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--store', store, '--database', 'mysql://u:pw@h/db'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(d.status, 1);
+    assert.match(d.stderr, /cannot open the store: --database must be a postgres:\/\/ URL/);
+    assert.ok(!d.stderr.includes('pw'), 'the password is not printed');
   } finally { fs.rmSync(store, { recursive: true, force: true }); }
 });
