@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { isWasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
 import { CoreDump } from '../src/coredump/reader';
@@ -25,6 +25,8 @@ export interface IngestContext {
   debugDirs: string[];
   /** Parsed modules and DWARF indexes kept between crashes (host/openCrash.ts). */
   cache?: ModuleCache;
+  /** Bounds how many crashes are symbolicated at once (memory: each holds its dump). */
+  slots?: Slots;
   /** One line per crash (stdout by default). */
   log: (line: string) => void;
   /** Called after a crash is recorded (Sentry forwarding); never awaited by the upload. */
@@ -87,7 +89,8 @@ function rawSummary(core: CoreDump, why: string): Symbolicated {
   }));
   return {
     summary: { trap: 'crash', threads: [{ name: core.threads[0]?.name, frames }], variables: [], modules: core.modules.map((name) => ({ name })), notes: [`symbolication failed: ${why}`] },
-    fingerprint: 'unsymbolicated', title: 'crash (not symbolicated)', top: frames.slice(0, 5).map((f) => `${f.module ?? '?'}!func[${f.funcIndex}]`),
+    fingerprint: createHash('sha256').update(['unsymbolicated', ...frames.slice(0, 5).map((f) => `${f.module}\tfunc[${f.funcIndex}]`)].join('\n')).digest('hex'),
+    title: 'crash (not symbolicated)', top: frames.slice(0, 5).map((f) => `${f.module ?? '?'}!func[${f.funcIndex}]`),
   };
 }
 
@@ -95,6 +98,30 @@ export interface IngestedCrash { crash: CrashRecord; group: GroupRecord; isNew: 
 
 /** Check, symbolicate and store an uploaded core dump (`file` is removed or moved by the caller's cleanup). */
 export async function ingestCrash(ctx: IngestContext, body: { file: string; key: string; size: number }, meta: CrashMeta): Promise<IngestedCrash> {
+  await ctx.slots?.acquire();
+  try { return await ingestCrashNow(ctx, body, meta); } finally { ctx.slots?.release(); }
+}
+
+/**
+ * A counting semaphore: at most `n` crashes are checked and symbolicated at
+ * once (each holds its dump in memory meanwhile); the others wait with their
+ * bodies on disk.
+ */
+export class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(n: number) { this.free = Math.max(1, n); }
+  acquire(): Promise<void> {
+    if (this.free > 0) { this.free--; return Promise.resolve(); }
+    return new Promise((r) => this.waiting.push(r));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); else this.free++;
+  }
+}
+
+async function ingestCrashNow(ctx: IngestContext, body: { file: string; key: string; size: number }, meta: CrashMeta): Promise<IngestedCrash> {
   const core = validateDump(body.file);
   let s: Symbolicated;
   try {

@@ -25,7 +25,7 @@ import { AddressInfo } from 'node:net';
 import { BlobStore, CrashRecord, IndexStore } from './store/types';
 import { isBlobKey, isBlobKind } from './store/directory';
 import { HttpError, mediaType, receiveBody, sendError, sendJson } from './http';
-import { IngestContext, ingestCrash, ingestDebugFile, parseMeta } from './ingest';
+import { IngestContext, ingestCrash, ingestDebugFile, parseMeta, Slots } from './ingest';
 import { SentryForwarder } from './sentry';
 import { ModuleCache } from '../host/openCrash';
 
@@ -52,6 +52,8 @@ export interface ServiceOptions {
   /** Whole-request timeout (default 5 min) and headers timeout (default 30 s), for slow clients. */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Crashes checked and symbolicated at once (default 2; the rest wait on disk). */
+  maxConcurrentIngest?: number;
   /** URL prefix of links in responses (default: the listening address). */
   baseUrl?: string;
 }
@@ -85,7 +87,7 @@ export function createServer(opts: ServiceOptions): Service {
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
   const logError = opts.logError ?? ((l: string) => process.stderr.write(l + '\n'));
   const ingest: IngestContext = {
-    index: opts.index, blobs: opts.blobs, debugDirs: opts.debugDirs ?? [], log, cache: new ModuleCache(32),
+    index: opts.index, blobs: opts.blobs, debugDirs: opts.debugDirs ?? [], log, cache: new ModuleCache(32), slots: new Slots(opts.maxConcurrentIngest ?? 2),
     onCrash: opts.sentry ? (c, g, n) => { void opts.sentry?.forward(c, g, n); } : undefined,
   };
   let baseUrl = opts.baseUrl ?? '';
