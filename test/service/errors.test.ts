@@ -62,6 +62,30 @@ test('not a core dump: a module, not wasm at all, empty; truncated dumps at seve
   await stillServing();
 });
 
+test('mutated modules: refused with a 400 or stored; crashes uploaded afterwards are still recorded', async (t) => {
+  if (!have) { t.skip('fixture missing'); return; }
+  const s = await startService();
+  try {
+    const mod = fs.readFileSync(`${D}/prog.wasm`);
+    let seed = 11;
+    const statuses = new Set<number>();
+    for (let i = 0; i < 16; i++) {
+      const b = Buffer.from(mod);
+      for (let k = 0; k < 1 + (i % 4); k++) { seed = (seed * 1103515245 + 12345) >>> 0; b[8 + (seed % (b.length - 8))] ^= 1 << (seed % 8); }
+      const cut = i % 3 === 0 ? b.subarray(0, 8 + (seed % (b.length - 8))) : b;
+      const r = await upload(s.url, '/v1/debug-files?name=prog.wasm', cut);
+      assert.ok(r.status === 201 || r.status === 400, `module ${i}: ${r.status} ${r.body.toString()}`);
+      if (r.status === 400) assert.match(r.json().error.message, /offset 0x[0-9a-f]+|not a readable/);
+      statuses.add(r.status);
+      const c = await upload(s.url, '/v1/crashes', fs.readFileSync(`${D}/prog.coredump`));
+      assert.equal(c.status, 201, `crash after module ${i}: ${c.body.toString()}`);
+    }
+    assert.ok(statuses.has(400), 'some mutations are refused');
+    assert.deepEqual(s.errors.filter((e) => /internal error/.test(e)), []);
+    assert.equal(s.logs.length, 16);
+  } finally { await s.stop(); }
+});
+
 test('wrong content type, missing content type, bad metadata', async (t) => {
   if (!have) { t.skip('fixture missing'); return; }
   const dump = fs.readFileSync(`${D}/prog.coredump`);
