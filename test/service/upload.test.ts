@@ -137,3 +137,22 @@ test('grouping: the same dump twice is one group of two; another trap another gr
     assert.deepEqual(dump.body, fs.readFileSync(`${d}/prog.divzero.coredump`));
   } finally { await s.stop(); }
 });
+
+test('the same crash from five builds (clang 14 and 19, -O0 and -O2, DWARF 4 and 5) is one group with five versions', async (t) => {
+  const builds = ['c-clang14-O0', 'c-clang14-O2', 'c-clang19-O0-dwarf4', 'c-clang19-O0-dwarf5', 'c-clang19-O2'].map((b) => `test/fixtures/${b}`);
+  if (!builds.every((b) => fs.existsSync(b))) { t.skip('C fixtures missing'); return; }
+  const s = await startService();
+  try {
+    const fps = new Set<string>();
+    let last: any;
+    for (const b of builds) {
+      assert.equal((await upload(s.url, '/v1/debug-files?name=prog.wasm', fs.readFileSync(`${b}/prog.wasm`))).status, 201);
+      last = (await upload(s.url, `/v1/crashes?version=${path.basename(b)}`, fs.readFileSync(`${b}/prog.coredump`))).json();
+      fps.add(last.fingerprint);
+    }
+    assert.equal(fps.size, 1, 'one fingerprint');
+    assert.equal(last.group.count, 5);
+    assert.deepEqual(last.group.versions, builds.map((b) => path.basename(b)));
+    assert.match(last.title, /unreachable.* in validate_item \(prog\.c:95\)/);
+  } finally { await s.stop(); }
+});
