@@ -9,7 +9,8 @@
  *
  * The event carries one exception (type: the trap kind, mechanism
  * "wasm-trap", not handled) whose stacktrace lists the frames outermost
- * first, the trapped function last, as Sentry expects; debug_meta lists each
+ * first, the trapped function last, as Sentry expects (instruction_addr: the
+ * module file offset, `addr_mode: rel:N` naming image N); debug_meta lists each
  * module as a "wasm" image with its build id (code_id: hex; debug_id: the
  * build id's first 16 bytes as a UUID). A failure is logged, never raised.
  */
@@ -38,6 +39,7 @@ export function debugIdOf(buildId: string): string {
 
 export function sentryEvent(c: CrashRecord, version: string): Record<string, unknown> {
   const eventId = c.id.replace(/-/g, '').toLowerCase();
+  const imageIndex = new Map(c.summary.modules.map((m, i) => [m.name, i]));
   const frames = (c.summary.threads[0]?.frames ?? []).map((f) => {
     const o: Record<string, unknown> = {
       function: f.function ?? `func[${f.funcIndex}]`,
@@ -46,7 +48,9 @@ export function sentryEvent(c: CrashRecord, version: string): Record<string, unk
     if (f.file !== null) { o.filename = path.basename(f.file); o.abs_path = f.file; }
     if (f.line !== null) o.lineno = f.line;
     if (f.column !== null) o.colno = f.column;
-    if (f.codeAddr !== null) o.instruction_addr = `0x${f.codeAddr.toString(16)}`;
+    // as Sentry's wasm frames: the module file offset, relative to the frame's debug image
+    const img = f.module !== null ? imageIndex.get(f.module) : undefined;
+    if (f.moduleOffset !== undefined && f.moduleOffset !== null && img !== undefined) { o.instruction_addr = `0x${f.moduleOffset.toString(16)}`; o.addr_mode = `rel:${img}`; }
     if (f.module !== null) o.package = f.module;
     return o;
   }).reverse(); // Sentry: outermost first, the crashing frame last

@@ -120,10 +120,13 @@ export async function openStoredCrash(ctx: SymbolicateContext, dumpFile: string,
   return { crash, modules };
 }
 
-function storedFrame(f: BtFrame, names: string[]): StoredFrame {
+function storedFrame(f: BtFrame, names: string[], modules: Array<WasmModule | undefined>): StoredFrame {
+  let cs: number | undefined;
+  try { cs = f.moduleIndex !== undefined ? modules[f.moduleIndex]?.codeSectionStart : undefined; } catch { cs = undefined; }
   return {
     number: f.number, module: f.moduleIndex !== undefined ? names[f.moduleIndex] ?? null : null, funcIndex: f.coreFrame.funcIndex,
-    codeAddr: f.codeAddr ?? null, function: f.name || null, file: f.file ?? null,
+    codeAddr: f.codeAddr ?? null, moduleOffset: f.codeAddr !== undefined && cs !== undefined ? f.codeAddr + cs : null,
+    function: f.name || null, file: f.file ?? null,
     line: f.line || null, column: f.column || null, inlined: f.inlined,
   };
 }
@@ -148,7 +151,7 @@ export function summarize(crash: OpenedCrash, modules: CrashSummary['modules']):
     notes.push(`trap not inferred: ${e instanceof Error ? e.message : String(e)}`);
   }
   const bt = crash.backtrace();
-  const threads = bt.map((t) => ({ name: t.name || undefined, frames: t.frames.slice(0, MAX_FRAMES).map((f) => storedFrame(f, names)) }));
+  const threads = bt.map((t) => ({ name: t.name || undefined, frames: t.frames.slice(0, MAX_FRAMES).map((f) => storedFrame(f, names, crash.modules)) }));
   for (const t of bt) if (t.frames.length > MAX_FRAMES) notes.push(`thread '${t.name}': ${t.frames.length - MAX_FRAMES} outer frames not stored`);
   // the trapped frame's variables: the innermost frame with DWARF (what `bt --full` prints for it)
   const variables: CrashSummary['variables'] = [];

@@ -15,6 +15,9 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { request, startService, upload } from './helpers';
 import { debugIdOf, parseDsn, sentryForwarder } from '../../service/sentry';
+import { WasmModule } from '../../src/wasm/module';
+
+const codeSectionStart = (b: Buffer): number => new WasmModule(new Uint8Array(b), 'prog.wasm').codeSectionStart as number;
 
 interface Received { url: string; headers: http.IncomingHttpHeaders; body: string }
 
@@ -99,7 +102,9 @@ test('a new group is sent to Sentry as an envelope with the documented fields; a
     assert.equal(last.lineno, innermost.line);
     assert.equal(last.filename, 'prog.c');
     assert.equal(last.in_app, true);
-    assert.match(last.instruction_addr, /^0x[0-9a-f]+$/);
+    assert.equal(last.instruction_addr, `0x${innermost.moduleOffset.toString(16)}`);
+    assert.equal(innermost.moduleOffset, innermost.codeAddr + codeSectionStart(fs.readFileSync(`${SPLIT}/prog.wasm`)));
+    assert.equal(last.addr_mode, 'rel:0');
     assert.equal(last.package, 'prog.wasm');
     assert.equal(frames[0].function, rec.summary.threads[0].frames.at(-1).function, 'outermost first');
     for (const f of frames) assert.equal(typeof f.function, 'string');
