@@ -7,12 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBacktrace } from '../../../cli/commands/bt';
 import { loadTarget } from '../../../adapter/load';
 import { parseLaunchArgs } from '../../../adapter/launchArgs';
-import { openCrash } from '../../../host/openCrash';
+import { ModuleCache, openCrash } from '../../../host/openCrash';
 import { displaySymbol } from '../../../src/symbols/names';
 
 function dumps(dir: string, out: string[] = []): string[] {
@@ -71,4 +72,28 @@ test('openCrash: a dump\'s module names never become paths when modulesNextToCor
   assert.equal(off.resolved[0].error?.code, 'E_NOT_FOUND');
   const found = openCrash({ corePath: file, modulesNextToCore: false, findModule: () => 'test/fixtures/c-clang19-O0-dwarf5/prog.wasm' });
   assert.equal(found.backtrace()[0].frames.map((f) => f.name).join(' '), near.backtrace()[0].frames.map((f) => f.name).join(' '));
+});
+
+test('ModuleCache: a file is parsed once while it is unchanged, again after it is replaced; crashes opened through it have the same frames', (t) => {
+  const dir = 'test/fixtures/c-clang19-O0-dwarf5';
+  if (!existsSync(`${dir}/prog.wasm`)) { t.skip('fixture missing'); return; }
+  const tmp = mkdtempSync(join(tmpdir(), 'wcd-cache-'));
+  try {
+    const p = join(tmp, 'prog.wasm');
+    copyFileSync(`${dir}/prog.wasm`, p);
+    const cache = new ModuleCache(2);
+    const a = cache.load(p);
+    assert.equal(cache.load(p), a);
+    const plain = openCrash({ corePath: `${dir}/prog.coredump` }).backtrace()[0].frames.map((f) => `${f.name}:${f.line}`);
+    const c1 = openCrash({ corePath: `${dir}/prog.coredump`, modules: { '*': p }, cache });
+    const c2 = openCrash({ corePath: `${dir}/prog.coredump`, modules: { '*': p }, cache });
+    assert.equal(c1.symbolizers.get(0), c2.symbolizers.get(0), 'the symbolizer is shared');
+    assert.deepEqual(c2.backtrace()[0].frames.map((f) => `${f.name}:${f.line}`), plain);
+    writeFileSync(p, Buffer.concat([readFileSync(p), Buffer.from([0, 2, 1, 0x6b])]));
+    const b = cache.load(p);
+    assert.notEqual(b, a, 'a replaced file is read again');
+    assert.equal(cache.load(p), b);
+    for (let i = 0; i < 2; i++) { const q = join(tmp, `m${i}.wasm`); copyFileSync(`${dir}/prog.wasm`, q); cache.load(q); }
+    assert.notEqual(cache.load(p), b, 'the least recently used file was dropped (limit 2)');
+  } finally { rmSync(tmp, { recursive: true, force: true }); }
 });
