@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Command> = {
   capture: () => require('./commands/capture'),
   demo: () => require('./commands/demo'),
   serve: () => require('./commands/serve'),
+  fetch: () => require('./commands/fetch'),
 };
 
 function help(): string {

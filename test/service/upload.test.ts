@@ -9,7 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
 import { CLI, Running, fixtureDumps, startService, upload, request } from './helpers';
 
 interface BtJsonFrame { number: number; funcIndex: number; codeAddr: number | null; function: string; file: string | null; line: number | null; column: number | null; inlined: boolean }
@@ -155,4 +156,33 @@ test('the same crash from five builds (clang 14 and 19, -O0 and -O2, DWARF 4 and
     assert.deepEqual(last.group.versions, builds.map((b) => path.basename(b)));
     assert.match(last.title, /unreachable.* in validate_item \(prog\.c:95\)/);
   } finally { await s.stop(); }
+});
+
+test('wasm-coredump fetch downloads a collected crash with its modules and debug file; bt on the download shows the same frames', async (t) => {
+  const split = 'test/fixtures/_split/c-clang19-O0-split';
+  if (!fs.existsSync(split) || !haveCli) { t.skip('split fixture or the compiled CLI missing'); return; }
+  const s = await startService({ token: 'fetch-token-1' });
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-fetch-'));
+  try {
+    const auth = { Authorization: 'Bearer fetch-token-1' };
+    await upload(s.url, '/v1/debug-files?name=prog.wasm', fs.readFileSync(`${split}/prog.wasm`), auth);
+    await upload(s.url, '/v1/debug-files?name=prog.debug.wasm', fs.readFileSync(`${split}/debug/prog.debug.wasm`), auth);
+    const r = (await upload(s.url, '/v1/crashes', fs.readFileSync(`${split}/prog.coredump`), auth)).json();
+    // the service runs in this process: the CLI must run asynchronously
+    const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const c = spawn(process.execPath, [CLI, ...args], { env });
+      let o = '', e = '';
+      c.stdout.on('data', (b: Buffer) => { o += b.toString(); });
+      c.stderr.on('data', (b: Buffer) => { e += b.toString(); });
+      c.on('close', (code) => resolve({ code, out: o, err: e }));
+    });
+    const f = await cli(['fetch', r.url, '--out', out, '--token', 'fetch-token-1']);
+    assert.equal(f.code, 0, f.err);
+    assert.deepEqual(fs.readdirSync(out).sort(), [`${r.id}.coredump`, '071cf1bcb38e95d79849ff8e3a12426f54f898f0.debug.wasm', 'prog.wasm'].sort());
+    assert.match(f.err, /open it: wasm-coredump bt .*\.coredump --debug-dir /);
+    sameFrames(btJson(path.join(out, `${r.id}.coredump`), '--debug-dir', out)[0].frames, btJson(`${split}/prog.coredump`)[0].frames, 'fetched');
+    const bad = await cli(['fetch', r.url, '--out', out], { ...process.env, WASM_COREDUMP_TOKEN: '' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /401: this service needs Authorization: Bearer TOKEN/);
+  } finally { await s.stop(); fs.rmSync(out, { recursive: true, force: true }); }
 });
