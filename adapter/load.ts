@@ -7,11 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PostMortemTarget, FileBytes } from '../src/target/target';
 import { isWasmCoreError } from '../src/util/errors';
-import { readCoreDump, CoreDump } from '../src/coredump/reader';
-import { resolveModules } from '../host/modules';
-import { findDebugInfo, DebugInfo } from '../host/debugfiles';
-import { findWasmSourceMap } from '../host/wasmmap';
-import type { WasmSourceMap } from '../src/wasmmap/decode';
+import { CoreDump } from '../src/coredump/reader';
+import { openCrash, readDump } from '../host/openCrash';
+import type { ResolvedModule } from '../host/modules';
 import { WasmModule } from '../src/wasm/module';
 import { DapError, ErrorId } from './errorIds';
 import type { LaunchConfig } from './launchArgs';
@@ -64,33 +62,50 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
   const core = readFileBytes(cfg.coreDump, 'core dump', 'Set "coreDump" to the path of the .coredump file.');
   let dump: CoreDump;
   try {
-    dump = readCoreDump(core.bytes, core.file, { valueEncoding: cfg.valueEncoding });
+    dump = readDump({ corePath: core.file, coreBytes: core.bytes, valueEncoding: cfg.valueEncoding });
   } catch (e) {
     throw asDapError(e, 'Is "coreDump" a WebAssembly core dump (wasmtime -D coredump, WasmEdge, wasm-coredump capture)?');
   }
-  const overrides = moduleOverrides(dump.modules, cfg);
   const warnings: string[] = [];
-  const resolved = resolveModules(cfg.coreDump, dump, overrides);
-  for (const r of resolved) {
-    if (!r.error) continue;
-    if (r.matchedBy === 'override' || (r.path !== undefined && r.error.code !== 'E_NOT_FOUND')) {
-      const id = r.error.code === 'E_NOT_FOUND' ? ErrorId.FileUnreadable : r.error.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : ErrorId.BadFormat;
-      throw new DapError(id, `module '${r.name}': ${r.error.message}. Set "program" (or "modules") to the .wasm the core dump was taken from.`);
+  let mapFor: number | undefined;
+  // the same path as `wasm-coredump bt` (host/openCrash.ts); here its problems become DapErrors
+  const crash = openCrash({
+    corePath: cfg.coreDump, core: dump,
+    modules: (d) => moduleOverrides(d.modules, cfg),
+    onResolved: (resolved) => {
+      for (const r of resolved) {
+        if (!r.error) continue;
+        if (r.matchedBy === 'override' || (r.path !== undefined && r.error.code !== 'E_NOT_FOUND')) {
+          const id = r.error.code === 'E_NOT_FOUND' ? ErrorId.FileUnreadable : r.error.code === 'E_MISMATCH' ? ErrorId.ModuleMismatch : ErrorId.BadFormat;
+          throw new DapError(id, `module '${r.name}': ${r.error.message}. Set "program" (or "modules") to the .wasm the core dump was taken from.`);
+        }
+        warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
+          'Set "program" (or "modules") in the launch configuration.');
+      }
+      mapFor = sourceMapModule(resolved, cfg);
+    },
+    findDebug: (m) => debugFileFor(m, cfg),
+    debugDirs: cfg.symbolSearchPaths,
+    findSourceMap: (r) => (r.index === mapFor ? cfg.sourceMapFile : undefined),
+  });
+  for (const r of crash.resolved) {
+    const refused = crash.debugErrors.get(r.index);
+    if (refused) throw asDapError(refused, 'Check "debugFiles" and "symbolSearchPaths".');
+    const info = crash.debug[r.index];
+    if (r.path && info && !info.sections && info.notes.length) warnings.push(`no DWARF for ${r.path}: ${info.notes.join('; ')}`);
+    // a Wasm source map (modules without DWARF): a broken discovered one is a warning, a named one that fails an error
+    const mapError = crash.sourceMapErrors.get(r.index);
+    if (mapError) {
+      if (mapError.code === 'E_NOT_FOUND') throw new DapError(ErrorId.FileUnreadable, `${mapError.message}. Check "sourceMapFile".`);
+      throw asDapError(mapError, 'Check "sourceMapFile": it must be the JSON source map written with the module.');
     }
-    warnings.push(`module ${r.index} ('${r.name}') not found (tried ${r.tried.join(', ') || 'nothing'}): its frames show function indices only. ` +
-      'Set "program" (or "modules") in the launch configuration.');
+    const wm = crash.sourceMaps[r.index];
+    for (const n of [...(wm?.notes ?? []), ...(wm?.map?.warnings ?? [])]) warnings.push(`module ${r.index} ('${r.name}'): ${n}`);
   }
-  const debug = resolved.map((r) => (r.module && r.path ? debugInfoFor(r.module, r.path, cfg, warnings) : undefined));
-  const maps = wasmSourceMaps(resolved, debug, cfg, warnings);
+  const resolved = crash.resolved;
   const search = new SourceSearch([path.dirname(cfg.coreDump), ...resolved.map((r) => (r.module && r.path ? path.dirname(r.path) : undefined))]);
   try {
-    const target = new PostMortemTarget(dump, resolved.map((r) => r.module), {
-      sourceMap: cfg.sourceMap,
-      resolveSource: (p) => search.resolve(p),
-      debugSections: debug.map((d) => d?.sections),
-      wasmSourceMaps: maps,
-      debugOrigins: debug.map((d) => d?.origin),
-    });
+    const target = crash.target({ sourceMap: cfg.sourceMap, resolveSource: (p) => search.resolve(p) });
     for (const n of target.normalisation.modules) {
       if (n.frames > 0 && n.normalised < n.frames) {
         warnings.push(`module ${n.moduleIndex} ('${dump.modules[n.moduleIndex] ?? n.moduleIndex}'): ${n.frames - n.normalised} of ${n.frames} frames could not be placed on an instruction (${n.reason}); is it the module the dump was taken from?`);
@@ -101,54 +116,22 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
     throw asDapError(e, 'Check that "program" is the .wasm the core dump was taken from.');
   }
 }
+
 /**
- * The DWARF of one module (host/debugfiles.ts): an explicit debug file from
- * `debugFiles` (matched by build id; the only one when there is one module),
- * the module's own sections, external_debug_info, or a build-id match in
- * `symbolSearchPaths`.
+ * The explicit debug file for one module from `debugFiles`: matched by build
+ * id (the only one when there is one and either side has no build id).
+ * The rest (the module's own sections, external_debug_info, a build-id match
+ * in `symbolSearchPaths`) is host/debugfiles.ts, through openCrash.
  */
-export function debugInfoFor(m: WasmModule, modulePath: string, cfg: LaunchConfig, warnings: string[]): DebugInfo | undefined {
-  let debugFile: string | undefined;
+export function debugFileFor(m: WasmModule, cfg: LaunchConfig): string | undefined {
   const id = m.buildId;
   for (const f of cfg.debugFiles) {
     const other = readFileBytes(f, 'debug file', 'Check "debugFiles" in the launch configuration.');
     let otherId: string | undefined;
     try { otherId = new WasmModule(other.bytes, f).buildId; } catch (e) { throw asDapError(e, 'A debug file is a .wasm (or .dwp) holding .debug_* sections.'); }
-    if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) { debugFile = f; break; }
+    if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) return f;
   }
-  try {
-    const info = findDebugInfo(m, modulePath, { debugFile, debugDirs: cfg.symbolSearchPaths });
-    if (!info.sections && info.notes.length) warnings.push(`no DWARF for ${modulePath}: ${info.notes.join('; ')}`);
-    return info;
-  } catch (e) {
-    throw asDapError(e, 'Check "debugFiles" and "symbolSearchPaths".');
-  }
-}
-
-/**
- * Wasm source maps of the modules without DWARF (host/wasmmap.ts):
- * `sourceMapFile` for the program module (the one `program` names, or the
- * only one), discovery for the others. A broken discovered map is a warning.
- */
-function wasmSourceMaps(resolved: ReturnType<typeof resolveModules>, debug: Array<DebugInfo | undefined>, cfg: LaunchConfig, warnings: string[]): Array<WasmSourceMap | undefined> {
-  const withModule = resolved.filter((r) => r.module && r.path);
-  const programIndex = cfg.program ? resolved.find((r) => r.path && path.resolve(r.path) === path.resolve(cfg.program as string))?.index : undefined;
-  const explicitFor = programIndex ?? (withModule.length === 1 ? withModule[0].index : undefined);
-  if (cfg.sourceMapFile && explicitFor === undefined) {
-    throw new DapError(ErrorId.LaunchArguments, '"sourceMapFile" is given, but the core dump has several modules and "program" names none of them. Set "program" to the module the map belongs to.');
-  }
-  return resolved.map((r, i) => {
-    if (!r.module || !r.path) return undefined;
-    const explicit = r.index === explicitFor ? cfg.sourceMapFile : undefined;
-    try {
-      const found = findWasmSourceMap(r.module, r.path, { explicit, hasDwarf: !!debug[i]?.sections?.hasDebugInfo });
-      for (const n of [...found.notes, ...(found.map?.warnings ?? [])]) warnings.push(`module ${r.index} ('${r.name}'): ${n}`);
-      return found.map;
-    } catch (e) {
-      if (isWasmCoreError(e) && e.code === 'E_NOT_FOUND') throw new DapError(ErrorId.FileUnreadable, `${e.message}. Check "sourceMapFile".`);
-      throw asDapError(e, 'Check "sourceMapFile": it must be the JSON source map written with the module.');
-    }
-  });
+  return undefined;
 }
 
 export function asDapError(e: unknown, hint: string): DapError {
@@ -159,4 +142,20 @@ export function asDapError(e: unknown, hint: string): DapError {
     return new DapError(id, `${e.message}${id === ErrorId.BadFormat ? `. ${hint}` : ''}`);
   }
   return new DapError(ErrorId.Internal, `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+}
+
+/**
+ * The module `sourceMapFile` belongs to: the one `program` names, else the
+ * only module found. Undefined without `sourceMapFile`; a DapError when it
+ * is given but cannot be placed.
+ */
+function sourceMapModule(resolved: ResolvedModule[], cfg: LaunchConfig): number | undefined {
+  if (!cfg.sourceMapFile) return undefined;
+  const withModule = resolved.filter((r) => r.module && r.path);
+  const program = cfg.program ? withModule.find((r) => path.resolve(r.path as string) === path.resolve(cfg.program as string)) : undefined;
+  const at = program?.index ?? (withModule.length === 1 ? withModule[0].index : undefined);
+  if (at === undefined) {
+    throw new DapError(ErrorId.LaunchArguments, '"sourceMapFile" is given, but the core dump has several modules and "program" names none of them. Set "program" to the module the map belongs to.');
+  }
+  return at;
 }

@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Command> = {
   'split-debug': () => require('./commands/split-debug'),
   instrument: () => require('./commands/instrument'),
   demo: () => require('./commands/demo'),
+  serve: () => require('./commands/serve'),
+  fetch: () => require('./commands/fetch'),
 };
 
 function help(): string {

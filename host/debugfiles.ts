@@ -18,7 +18,13 @@ export interface DebugInfoOptions {
   debugFile?: string;
   /** Directories searched by build id. */
   debugDirs?: string[];
+  /** Follow the module's external_debug_info path (default true; the service turns it off: an uploaded module's path never becomes a file read). */
+  followExternal?: boolean;
+  /** Opens a debug file (default: read on demand; the service passes a cache). */
+  load?: (path: string) => WasmModule;
 }
+
+const openModule = (p: string): WasmModule => new WasmModule(readModuleBytes(p), p);
 
 export interface DebugInfo {
   /** The DWARF to use (undefined: none found; symbolization falls back to the name section). */
@@ -51,8 +57,8 @@ export function buildIdCandidates(dir: string, buildId: string): string[] {
   return out;
 }
 
-function loadDebugModule(path: string, module: WasmModule, what: string): WasmModule {
-  const dm = new WasmModule(readModuleBytes(path), path);
+function loadDebugModule(path: string, module: WasmModule, what: string, load: (p: string) => WasmModule = openModule): WasmModule {
+  const dm = load(path);
   const want = module.buildId, got = dm.buildId;
   if (want !== undefined && got !== undefined && want !== got) {
     throw new WasmCoreError('E_MISMATCH', `${what} has build id ${got} but the module ${module.file} has build id ${want}: it belongs to a different build`, { file: path });
@@ -66,12 +72,12 @@ function dwpNextTo(file: string): string | undefined {
   return c.find(isFile);
 }
 
-function attachDwp(info: DebugInfo, secs: DwarfSections, nextTo: string): void {
+function attachDwp(info: DebugInfo, secs: DwarfSections, nextTo: string, load: (p: string) => WasmModule): void {
   if (secs.has('.debug_info.dwo')) return; // already a split file itself
   const p = dwpNextTo(nextTo);
   if (!p) return;
   try {
-    secs.split = DwarfSections.fromModule(new WasmModule(readModuleBytes(p), p));
+    secs.split = DwarfSections.fromModule(load(p));
     info.dwpPath = p;
   } catch (e) {
     info.notes.push(`split DWARF package ${p} unreadable: ${e instanceof Error ? e.message : String(e)}`);
@@ -94,22 +100,23 @@ export function findDebugInfo(module: WasmModule, modulePath: string, opts: Debu
       main.split = secs;
       secs = main;
       info.dwpPath = path;
-    } else attachDwp(info, secs, path);
+    } else attachDwp(info, secs, path, load);
     info.sections = secs; info.origin = origin; info.path = path;
     return info;
   };
-  if (opts.debugFile) return use(loadDebugModule(opts.debugFile, module, `debug file ${opts.debugFile}`), `debug file ${opts.debugFile}`, opts.debugFile);
+  const load = opts.load ?? openModule;
+  if (opts.debugFile) return use(loadDebugModule(opts.debugFile, module, `debug file ${opts.debugFile}`, load), `debug file ${opts.debugFile}`, opts.debugFile);
   if (module.customSectionNames.includes('.debug_info')) return use(module, 'module', modulePath);
 
   let ext: string | undefined;
-  try { ext = module.externalDebugInfo; } catch (e) { notes.push(`external_debug_info unreadable: ${e instanceof Error ? e.message : String(e)}`); }
+  if (opts.followExternal !== false) try { ext = module.externalDebugInfo; } catch (e) { notes.push(`external_debug_info unreadable: ${e instanceof Error ? e.message : String(e)}`); }
   if (ext !== undefined) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ext) && !ext.startsWith('file://')) {
       notes.push(`external_debug_info '${ext}' is a URL: not fetched (only local files are read); download it and pass --debug-file`);
     } else {
       const rel = ext.startsWith('file://') ? ext.slice(7) : ext;
       const p = isAbsolute(rel) ? rel : join(dirname(resolve(modulePath)), rel);
-      if (isFile(p)) return use(loadDebugModule(p, module, `external_debug_info file ${p}`), `external_debug_info ${p}`, p);
+      if (isFile(p)) return use(loadDebugModule(p, module, `external_debug_info file ${p}`, load), `external_debug_info ${p}`, p);
       notes.push(`external_debug_info '${ext}' points to ${p}, which does not exist`);
     }
   }
@@ -123,7 +130,7 @@ export function findDebugInfo(module: WasmModule, modulePath: string, opts: Debu
       for (const c of buildIdCandidates(d, id)) {
         if (!isFile(c)) continue;
         try {
-          return use(loadDebugModule(c, module, `debug file ${c} (found by build id)`), `build id ${id} in ${d}`, c);
+          return use(loadDebugModule(c, module, `debug file ${c} (found by build id)`, load), `build id ${id} in ${d}`, c);
         } catch (e) {
           // a file named after the build id but from another build: keep looking, report it if nothing matches
           if (!(e instanceof WasmCoreError) || e.code !== 'E_MISMATCH') throw e;

@@ -68,8 +68,10 @@ export function parseModuleOverrides(specs: string[]): Record<string, string> {
  * next to the core dump: the exact name, name + '.wasm', the basename (and
  * + '.wasm'); for a single-module dump also the `core` executable name.
  * A module that is found but malformed carries `error` (never throws).
+ * `nextToCore: false` uses the overrides only (the service: a dump's module
+ * names never become paths).
  */
-export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}): ResolvedModule[] {
+export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}, opts: { nextToCore?: boolean; load?: (path: string) => WasmModule } = {}): ResolvedModule[] {
   const dir = dirname(resolve(coreDumpPath));
   let names = core.modules;
   if (names.length === 0) names = [core.executableName ?? '<module 0>'];
@@ -77,7 +79,7 @@ export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overri
     const cands: Array<[string, string]> = [];
     for (const key of [name, basename(name), String(index)]) if (overrides[key] !== undefined) cands.push([overrides[key], 'override']);
     if (names.length === 1 && overrides['*'] !== undefined) cands.push([overrides['*'], 'override']);
-    if (cands.length === 0) {
+    if (cands.length === 0 && opts.nextToCore !== false) {
       const rel = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
       if (!name.startsWith('<')) {
         cands.push([rel(name), 'exact'], [rel(name + '.wasm'), 'name.wasm']);
@@ -96,7 +98,7 @@ export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overri
       res.path = p;
       res.matchedBy = how;
       try {
-        res.module = new WasmModule(readModuleBytes(p), p);
+        res.module = opts.load ? opts.load(p) : new WasmModule(readModuleBytes(p), p);
         if (res.module.customSections('corestack').length > 0) {
           res.error = new WasmCoreError('E_MISMATCH', 'this is a core dump, not the program module', { file: p });
           res.module = undefined;

@@ -20,6 +20,8 @@ export interface FoundSourceMap {
   map?: WasmSourceMap;
   /** Where it came from ('--source-map-file X', 'sourceMappingURL X', ...). */
   origin?: string;
+  /** The map's file, when it was read from one (not a data: URL). */
+  file?: string;
   /** What was tried and why it was not used. */
   notes: string[];
 }
@@ -52,7 +54,7 @@ function readMap(file: string): WasmSourceMap {
  */
 export function findWasmSourceMap(module: WasmModule, modulePath: string, opts: { explicit?: string; hasDwarf?: boolean } = {}): FoundSourceMap {
   const notes: string[] = [];
-  if (opts.explicit) return { map: readMap(opts.explicit), origin: `source map file ${opts.explicit}`, notes };
+  if (opts.explicit) return { map: readMap(opts.explicit), origin: `source map file ${opts.explicit}`, file: opts.explicit, notes };
   if (opts.hasDwarf) return { notes };
   const dir = path.dirname(modulePath);
   const candidates: Array<{ file: string; why: string }> = [];
@@ -84,7 +86,7 @@ export function findWasmSourceMap(module: WasmModule, modulePath: string, opts: 
     tried.add(c.file);
     if (!fs.existsSync(c.file)) { if (c.why !== 'next to the module') notes.push(`${c.why}: ${c.file} not found`); continue; }
     try {
-      return { map: readMap(c.file), origin: `${c.file} (${c.why})`, notes };
+      return { map: readMap(c.file), origin: `${c.file} (${c.why})`, file: c.file, notes };
     } catch (e) {
       notes.push(`source map ${c.file} is unusable (names only): ${(e as Error).message}`);
     }

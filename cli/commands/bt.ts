@@ -6,18 +6,15 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
-import { WasmModule } from '../../src/wasm/module';
-import { readCoreDump } from '../../src/coredump/reader';
-import { normaliseFrames } from '../../src/coredump/normalise';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
 import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
-import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
-import { DebugInfo, findDebugInfo } from '../../host/debugfiles';
-import { findWasmSourceMap } from '../../host/wasmmap';
-import { frameSummary, openValues } from './print';
+import { parseModuleOverrides } from '../../host/modules';
+import { DebugInfo } from '../../host/debugfiles';
+import { openCrash, OpenedCrash } from '../../host/openCrash';
+import { frameSummary } from './print';
 import { Options, runCommand } from '../options';
-import { openReasons, reasonJson } from './reason';
+import { reasonsOf, reasonJson } from './reason';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--source-map-file NAME=MAP ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
@@ -54,52 +51,39 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer> }
+export interface BacktraceResult { threads: BtThread[]; notes: string[]; /** Problems the user must see (e.g. a debug file of another build); the exit code is 1. */ errors: string[]; /** Module names from coremodules, by index. */ moduleNames: string[]; debug: Map<number, DebugInfo>; symbolizers: Map<number, Symbolizer>; /** The crash as opened (values of its frames for `--full`). */ crash: OpenedCrash }
 
-/** Load a core dump, its modules and their DWARF, and build the backtrace (shared with `print --full`). */
+/** Load a core dump, its modules and their DWARF (host/openCrash.ts), and build the backtrace (shared with `print --full`). */
 export function loadBacktrace(corePath: string, opts: { modules?: string[]; debugDirs?: string[]; debugFiles?: string[]; sourceMapFiles?: string[] } = {}): BacktraceResult {
-  const core = readCoreDump(readFileBytes(corePath), corePath);
-  const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
-  const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
-  const mapFiles = parseModuleOverrides(opts.sourceMapFiles ?? []);
-  const notes: string[] = [...core.warnings];
+  return backtraceOf(openCrash({
+    corePath, modules: parseModuleOverrides(opts.modules ?? []), debugFiles: parseModuleOverrides(opts.debugFiles ?? []), debugDirs: opts.debugDirs,
+    sourceMapFiles: parseModuleOverrides(opts.sourceMapFiles ?? []),
+  }));
+}
+
+/** The CLI's view of an opened crash: notes for what was not found, errors for debug files refused. */
+export function backtraceOf(c: OpenedCrash): BacktraceResult {
+  const notes: string[] = [...c.core.warnings];
   const errors: string[] = [];
-  const mods = new Map<number, WasmModule>();
-  const syms = new Map<number, Symbolizer>();
   const debug = new Map<number, DebugInfo>();
-  for (const r of resolved) {
+  for (const r of c.resolved) {
     if (r.error) notes.push(r.error.message);
-    if (!r.module || !r.path) continue;
-    mods.set(r.index, r.module);
-    const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
-    let d: DebugInfo;
-    try {
-      d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
-    } catch (e) {
-      // a debug file of another build: refuse it loudly, keep going with the name section
-      if (!(e instanceof WasmCoreError)) throw e;
-      errors.push(`module ${r.name}: ${e.message}`);
-      d = { origin: 'none', notes: [] };
-    }
+    const d = c.debug[r.index];
+    if (!r.module || !r.path || !d) continue;
+    // a debug file of another build: refused loudly, the frames keep the name section's names
+    const refused = c.debugErrors.get(r.index);
+    if (refused) errors.push(`module ${r.name}: ${refused.message}`);
     debug.set(r.index, d);
     if (!d.sections && d.notes.length) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
-    const mf = mapFiles[r.name] ?? mapFiles[String(r.index)] ?? (resolved.length === 1 ? mapFiles['*'] : undefined);
-    let map;
-    try {
-      const wm = findWasmSourceMap(r.module, r.path, { explicit: mf, hasDwarf: !!d.sections?.hasDebugInfo });
-      map = wm.map;
-      for (const n of [...wm.notes, ...(wm.map?.warnings ?? [])]) notes.push(`module ${r.name}: ${n}`);
-      if (wm.map) notes.push(`module ${r.name}: no DWARF; source lines from ${wm.origin}`);
-    } catch (e) {
-      if (!(e instanceof WasmCoreError)) throw e;
-      errors.push(`module ${r.name}: ${e.message}`);
-    }
-    syms.set(r.index, new Symbolizer(r.module, d.sections, map));
+    // a Wasm source map for a module without DWARF: what was tried, and a map named but unreadable as an error
+    const wm = c.sourceMaps[r.index];
+    for (const n of [...(wm?.notes ?? []), ...(wm?.map?.warnings ?? [])]) notes.push(`module ${r.name}: ${n}`);
+    if (wm?.map) notes.push(`module ${r.name}: no DWARF; source lines from ${wm.origin}`);
+    const mapError = c.sourceMapErrors.get(r.index);
+    if (mapError) errors.push(`module ${r.name}: ${mapError.message}`);
   }
-  const norm = normaliseFrames(core, mods);
-  for (const m of norm.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
-  const threads = buildBacktrace(core, mods, syms);
-  return { threads, notes, errors, debug, symbolizers: syms, moduleNames: resolved.map((r) => r.name) };
+  for (const m of c.normalisation.modules) if (m.base === undefined) notes.push(`module ${m.moduleIndex}: code offsets not normalised: ${m.reason}`);
+  return { threads: c.backtrace(), notes, errors, debug, symbolizers: c.symbolizers, moduleNames: c.resolved.map((r) => r.name), crash: c };
 }
 
 function frameJson(f: BtFrame, map: SourcePathMap): unknown {
@@ -121,9 +105,7 @@ function backtrace(a: Args): number {
   const files = bt.threads.flatMap((t) => t.frames.map((f) => f.file).filter((p): p is string => p !== undefined));
   const missing = missingSources(files, map, (p) => existsSync(p));
   const diags = [...bt.symbolizers.values()].flatMap((s) => s.diagnostics);
-  const mods = new Map<number, WasmModule>();
-  for (const [i, sym] of bt.symbolizers) mods.set(i, sym.module);
-  const reasons = openReasons(a.core, mods, new Map([...bt.debug].map(([i, d]) => [i, d.sections])));
+  const reasons = reasonsOf(bt.crash);
   if (a.json) {
     console.log(JSON.stringify({
       core: a.core,
@@ -134,7 +116,7 @@ function backtrace(a: Args): number {
     return bt.errors.length ? 1 : 0;
   }
   // like gdb's bt: arguments in every frame header; --full adds the locals
-  const values = bt.errors.length ? undefined : openValues(a.core, { modules: a.modules, debugFiles: a.debugFiles, debugDirs: a.debugDirs });
+  const values = bt.errors.length ? undefined : bt.crash;
   const first = reasons.of(0);
   if (first) console.log(`${first.message}${first.incomplete ? ' [incomplete]' : ''}`);
   const dim = process.stdout.isTTY ? (s: string) => `\x1b[2m${s}\x1b[0m` : (s: string) => s;

@@ -13,7 +13,8 @@ import { parseModuleOverrides, readFileBytes, resolveModules, ResolvedModule } f
 import { Options, runCommand } from '../options';
 import { findDebugInfo } from '../../host/debugfiles';
 import type { DwarfSections } from '../../src/dwarf/sections';
-import { openReasons, reasonJson } from './reason';
+import { reasonsOf, reasonJson } from './reason';
+import { openCrash } from '../../host/openCrash';
 
 export const usage = `info CORE [--module NAME=PATH ...] [--json] [--value-encoding auto|leb|fixed]
   Show a core dump's threads and frames, modules, instances, memories and globals.
@@ -152,24 +153,17 @@ export function run(argv: string[]): Promise<number> {
 }
 
 async function info(a: Args): Promise<number> {
-  const core = readCoreDump(readFileBytes(a.core), a.core, { valueEncoding: a.enc });
   const overrides = parseModuleOverrides(a.modules);
-  const resolved = resolveModules(a.core, core, overrides);
+  // the same path as bt, print, the adapter and the service (host/openCrash.ts)
+  const crash = openCrash({ corePath: a.core, modules: overrides, valueEncoding: a.enc });
+  const { core, resolved } = crash;
   for (const key of Object.keys(overrides)) {
     if (!resolved.some((r) => r.matchedBy === 'override' && (key === '*' || key === r.name || key === String(r.index) || r.name.endsWith('/' + key)))) {
       console.error(`wasm-coredump info: warning: --module ${key === '*' ? overrides[key] : key + '=' + overrides[key]} matches no module of the core dump (modules: ${resolved.map((r) => r.name).join(', ')})`);
     }
   }
-  const mods = new Map<number, WasmModule>();
-  for (const r of resolved) if (r.module) mods.set(r.index, r.module);
-  const norm = normaliseFrames(core, mods);
-  const j = infoJson(core, resolved, norm) as Record<string, unknown>;
-  const debug = new Map<number, DwarfSections | undefined>();
-  for (const r of resolved) {
-    if (!r.module || !r.path) continue;
-    try { debug.set(r.index, findDebugInfo(r.module, r.path, {}).sections); } catch { debug.set(r.index, undefined); }
-  }
-  const reasons = openReasons(a.core, mods, debug, a.enc);
+  const j = infoJson(core, resolved, crash.normalisation) as Record<string, unknown>;
+  const reasons = reasonsOf(crash);
   j.reason = reasonJson(reasons.of(0));
   if (reasons.error) j.reasonError = reasons.error;
   console.log(a.json ? JSON.stringify(j, null, 2) : infoText(j));

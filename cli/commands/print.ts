@@ -4,15 +4,11 @@
  * counted). Also hosts the frame-variables listing used by `bt --full`.
  */
 import { WasmCoreError } from '../../src/util/errors';
-import { WasmModule } from '../../src/wasm/module';
-import { readCoreDump, CoreDump } from '../../src/coredump/reader';
-import { normaliseFrames } from '../../src/coredump/normalise';
-import { Symbolizer } from '../../src/symbols/symbolizer';
-import { BtThread, buildBacktrace } from '../../src/symbols/backtrace';
+import { CoreDump } from '../../src/coredump/reader';
+import { BtThread } from '../../src/symbols/backtrace';
 import { ThreadValues, Variable, EvalError } from '../../src/values';
-import { threadFrameInputs } from '../../src/values/fromcore';
-import { parseModuleOverrides, readFileBytes, resolveModules } from '../../host/modules';
-import { findDebugInfo } from '../../host/debugfiles';
+import { parseModuleOverrides } from '../../host/modules';
+import { openCrash } from '../../host/openCrash';
 import { Options, runCommand } from '../options';
 
 export const usage = `print CORE [--frame N] [--thread T] EXPR [--module NAME=PATH ...] [--debug-file N=PATH] [--debug-dir DIR] [--format x] [--depth D] [--json]
@@ -51,36 +47,20 @@ function parseArgs(argv: string[]): Args {
 
 export interface OpenedValues { core: CoreDump; threads: BtThread[]; notes: string[]; values(thread: number): ThreadValues }
 
-/** Open a core dump with its modules and DWARF for variables (used by `print` and `bt --full`). */
+/** Open a core dump with its modules and DWARF for variables (used by `print`; host/openCrash.ts, as `bt`). */
 export function openValues(corePath: string, opts: { modules?: string[]; debugFiles?: string[]; debugDirs?: string[] } = {}): OpenedValues {
-  const core = readCoreDump(readFileBytes(corePath), corePath);
-  const resolved = resolveModules(corePath, core, parseModuleOverrides(opts.modules ?? []));
-  const debugFiles = parseModuleOverrides(opts.debugFiles ?? []);
-  const notes: string[] = [...core.warnings];
-  const mods = new Map<number, WasmModule>();
-  const syms = new Map<number, Symbolizer>();
-  for (const r of resolved) {
+  const c = openCrash({ corePath, modules: parseModuleOverrides(opts.modules ?? []), debugFiles: parseModuleOverrides(opts.debugFiles ?? []), debugDirs: opts.debugDirs });
+  const notes: string[] = [...c.core.warnings];
+  for (const r of c.resolved) {
     if (r.error) notes.push(r.error.message);
     if (!r.module || !r.path) { if (!r.error) notes.push(`module ${r.name} not found (tried ${r.tried.join(', ')})`); continue; }
-    mods.set(r.index, r.module);
-    const df = debugFiles[r.name] ?? debugFiles[String(r.index)] ?? (resolved.length === 1 ? debugFiles['*'] : undefined);
-    const d = findDebugInfo(r.module, r.path, { debugFile: df, debugDirs: opts.debugDirs });
-    if (!d.sections) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
-    syms.set(r.index, new Symbolizer(r.module, d.sections));
+    // print refuses a debug file of another build (bt reports it and goes on)
+    const refused = c.debugErrors.get(r.index);
+    if (refused) throw refused;
+    const d = c.debug[r.index];
+    if (d && !d.sections) notes.push(`module ${r.name}: ${d.notes.join('; ')}`);
   }
-  normaliseFrames(core, mods);
-  const threads = buildBacktrace(core, mods, syms);
-  const modList: Array<WasmModule | undefined> = [];
-  for (const [i, m] of mods) modList[i] = m;
-  const cache = new Map<number, ThreadValues>();
-  return {
-    core, threads, notes,
-    values(t) {
-      let tv = cache.get(t);
-      if (!tv) { tv = new ThreadValues(threadFrameInputs(core, modList, (mi) => syms.get(mi)?.dwarf, t)); cache.set(t, tv); }
-      return tv;
-    },
-  };
+  return { core: c.core, threads: c.backtrace(), notes, values: (t) => c.values(t) };
 }
 
 /** Lines for a variable and its children down to `depth` levels (arrays: first 20 elements). */
@@ -129,7 +109,7 @@ async function printCommand(a: Args): Promise<number> {
 }
 
 /** For `bt --full`: a frame's arguments (one line, for the header) and its locals (indented lines). */
-export function frameSummary(o: OpenedValues, thread: number, f: BtThread['frames'][number]): { args: string; locals: string[] } {
+export function frameSummary(o: Pick<OpenedValues, 'values'>, thread: number, f: BtThread['frames'][number]): { args: string; locals: string[] } {
   try {
     const scopes = o.values(thread).scopes(f.coreFrame.index, { frameDie: f.sym?.die });
     const args = scopes.find((s) => s.name === 'Arguments')?.variables().map((v) => `${v.name}=${v.value}`).join(', ') ?? '';

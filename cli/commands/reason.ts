@@ -1,26 +1,18 @@
 /**
- * The crash reason (src/reason) for the CLI commands: a PostMortemTarget over
- * the modules and DWARF a command already resolved, and the JSON and text
- * shapes `bt` and `info` print.
+ * The crash reason (src/reason) for the CLI commands, from the crash as
+ * host/openCrash.ts opened it (the same modules and DWARF `bt`, the adapter
+ * and the service use), and the JSON shape `bt` and `info` print.
  */
-import { readCoreDump } from '../../src/coredump/reader';
-import { PostMortemTarget } from '../../src/target/target';
-import type { DwarfSections } from '../../src/dwarf/sections';
-import type { WasmModule } from '../../src/wasm/module';
 import { CrashReason, crashReason } from '../../src/reason';
-import { readFileBytes } from '../../host/modules';
+import type { OpenedCrash } from '../../host/openCrash';
 
 /** Reasons by thread, computed on demand; undefined when the dump cannot be opened as a target (the error is in `error`). */
 export interface Reasons { of(thread: number): CrashReason | undefined; error?: string }
 
-export function openReasons(corePath: string, modules: Map<number, WasmModule>, debug: Map<number, DwarfSections | undefined>, valueEncoding: 'auto' | 'leb' | 'fixed' = 'auto'): Reasons {
-  let target: PostMortemTarget;
+export function reasonsOf(crash: OpenedCrash): Reasons {
+  let target: ReturnType<OpenedCrash['target']>;
   try {
-    const core = readCoreDump(readFileBytes(corePath), corePath, { valueEncoding });
-    const list: Array<WasmModule | undefined> = [];
-    const sections: Array<DwarfSections | undefined> = [];
-    for (const [i, m] of modules) { list[i] = m; sections[i] = debug.get(i); }
-    target = new PostMortemTarget(core, list, { debugSections: sections });
+    target = crash.target();
   } catch (e) {
     return { of: () => undefined, error: e instanceof Error ? e.message : String(e) };
   }

@@ -55,6 +55,8 @@ export interface StoredFrame {
   module: string | null;
   funcIndex: number;
   codeAddr: number | null;
+  /** File offset in the module (what browsers, wasmtime and Sentry's wasm frames use): codeAddr + the Code section's start. Optional (added with the service's Sentry forwarding). */
+  moduleOffset?: number | null;
   function: string | null;
   file: string | null;
   line: number | null;

@@ -41,6 +41,8 @@ export interface TargetOptions {
    * path unchanged when it knows no better. The library itself reads no files.
    */
   resolveSource?: (mappedPath: string) => string;
+  /** The symbolizer of a module index, when the caller already made them (host/openCrash.ts shares its own). */
+  symbolizers?: (moduleIndex: number) => Symbolizer | undefined;
 }
 
 export interface TargetInput extends TargetOptions {
@@ -131,7 +133,7 @@ export class PostMortemTarget {
     if (!m || mi === undefined) return undefined;
     let s = this.symbolizers.get(mi);
     if (!s) {
-      s = new Symbolizer(m, this.options.debugSections?.[mi], this.options.wasmSourceMaps?.[mi]);
+      s = this.options.symbolizers?.(mi) ?? new Symbolizer(m, this.options.debugSections?.[mi], this.options.wasmSourceMaps?.[mi]);
       this.symbolizers.set(mi, s);
     }
     return s;

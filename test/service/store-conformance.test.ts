@@ -16,6 +16,8 @@ import { openS3BlobStore } from '../../service/store/s3';
 import type { BlobStore, IndexStore } from '../../service/store/types';
 import { Backing, runBlobConformance, runIndexConformance } from './conformance';
 import { MemoryIndex } from './memoryIndex';
+import { JournalIndexStore } from '../../service/store/journal';
+import { DirectoryBlobStore } from '../../service/store/directory';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -77,6 +79,16 @@ function s3Backing(prefix: string): () => Promise<Backing<BlobStore>> {
 runIndexConformance('postgres', PG ? pgBacking : 'PostgreSQL not available: set WCD_TEST_PG_URL (eval "$(bash scripts/start-service-servers.sh)")');
 runBlobConformance('s3', S3 ? s3Backing('') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT (eval "$(bash scripts/start-service-servers.sh)")');
 runBlobConformance('s3 with prefix', S3 ? s3Backing('crashes/v1/') : 'S3-compatible server not available: set WCD_TEST_S3_ENDPOINT');
+
+// the embedded defaults (no server): the journal index and the directory blob store
+function dirBacking<T>(open: (dir: string) => Promise<T>): () => Promise<Backing<T>> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wcd-dirstore-'));
+    return { open: () => open(dir), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  };
+}
+runIndexConformance('journal (directory store)', dirBacking((dir) => JournalIndexStore.open(join(dir, 'index.journal'))));
+runBlobConformance('directory', dirBacking((dir) => DirectoryBlobStore.open(dir)));
 
 // the test helper the web page tests use: held to the same rules
 runIndexConformance('memory (test helper)', async () => {
