@@ -2,7 +2,7 @@
  * Node side of module lookup: find the `.wasm` file of every module a core
  * dump names, next to the core dump or through `--module NAME=PATH`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { WasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
@@ -47,6 +47,16 @@ export interface ResolvedModule {
 
 function isFile(p: string): boolean {
   try { return statSync(p).isFile(); } catch { return false; }
+}
+
+/** Starts with the Wasm magic `\0asm`: a file found by looking (e.g. a dump's executable `run.mjs`) that is not a module is passed over. */
+function looksLikeWasm(p: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(p, 'r');
+    const b = Buffer.alloc(4);
+    return readSync(fd, b, 0, 4, 0) === 4 && b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
+  } catch { return false; } finally { if (fd !== undefined) closeSync(fd); }
 }
 
 /**
@@ -94,7 +104,7 @@ export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overri
     for (const [p, how] of cands) {
       if (tried.includes(p)) continue;
       tried.push(p);
-      if (how !== 'override' && (!isFile(p) || resolve(p) === resolve(coreDumpPath))) continue;
+      if (how !== 'override' && (!isFile(p) || resolve(p) === resolve(coreDumpPath) || !looksLikeWasm(p))) continue;
       res.path = p;
       res.matchedBy = how;
       try {

@@ -101,7 +101,7 @@ export class JournalIndexStore implements IndexStore {
   /** Update the in-memory state for an entry at `offset` (replay, or after its write is durable). */
   private apply(e: Entry, offset: number, length: number): { group: GroupRecord; isNew: boolean } | undefined {
     if (e.t === 'debug') {
-      if (!this.debugFiles.has(e.rec.key)) this.debugFiles.set(e.rec.key, e.rec);
+      if (!this.debugFiles.has(debugId(e.rec))) this.debugFiles.set(debugId(e.rec), e.rec);
       return undefined;
     }
     const c = e.crash;
@@ -203,7 +203,7 @@ export class JournalIndexStore implements IndexStore {
   async allCrashIds(): Promise<string[]> { return [...this.crashes.keys()]; }
 
   async addDebugFile(rec: DebugFileRecord): Promise<void> {
-    if (this.debugFiles.has(rec.key)) return;
+    if (this.debugFiles.has(debugId(rec))) return;
     const entry: Entry = { t: 'debug', rec };
     const offset = await this.append(entry);
     this.apply(entry, offset, 0);
@@ -215,8 +215,8 @@ export class JournalIndexStore implements IndexStore {
       if (q.kind && r.kind !== q.kind) continue;
       if (q.buildId !== undefined ? r.buildId === q.buildId : q.name !== undefined && r.name === q.name) out.push(r);
     }
-    // newest first (insertion order is upload order)
-    return out.reverse();
+    // newest first (insertion order is upload order); by build id each file once, however many names it was uploaded under
+    return uniqueKeys(out.reverse(), q.buildId !== undefined);
   }
 
   async close(): Promise<void> {
@@ -228,4 +228,14 @@ export class JournalIndexStore implements IndexStore {
 
 function publicGroup(g: GroupRecord & { crashIds?: string[] }): GroupRecord {
   return { fingerprint: g.fingerprint, title: g.title, count: g.count, firstSeen: g.firstSeen, lastSeen: g.lastSeen, versions: [...g.versions], lastCrashId: g.lastCrashId };
+}
+
+/** A debug file record is one (content, name) pair: the same bytes uploaded under another name are found under both. */
+export function debugId(r: DebugFileRecord): string { return `${r.key}\n${r.name}`; }
+
+/** Records newest first, each content key once when `byKey` (a build-id query). */
+export function uniqueKeys(rs: DebugFileRecord[], byKey: boolean): DebugFileRecord[] {
+  if (!byKey) return rs;
+  const seen = new Set<string>();
+  return rs.filter((r) => (seen.has(r.key) ? false : (seen.add(r.key), true)));
 }

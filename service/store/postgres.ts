@@ -6,13 +6,15 @@
  * - crashes: one row per upload (summary and metadata as JSONB);
  * - "groups": one row per fingerprint, updated in the same transaction as the
  *   crash insert (an upsert, so concurrent uploads of one crash count exactly);
- * - debug_files: uploaded modules and debug files, unique on their content key.
+ * - debug_files: uploaded modules and debug files, unique on (content key, file name):
+ *   the same bytes uploaded under another name are found under both.
  *
  * Times are `timestamptz` and come back as ISO 8601 UTC strings.
  */
 import { Pool, PoolClient } from 'pg';
 import { WasmCoreError } from '../../src/util/errors';
 import type { CrashRecord, DebugFileRecord, GroupRecord, IndexStore } from './types';
+import { uniqueKeys } from './journal';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS crashes (
@@ -38,13 +40,14 @@ CREATE TABLE IF NOT EXISTS "groups" (
 );
 CREATE INDEX IF NOT EXISTS groups_by_last_seen ON "groups" (last_seen DESC);
 CREATE TABLE IF NOT EXISTS debug_files (
-  key text PRIMARY KEY,
+  key text NOT NULL,
   seq bigserial NOT NULL,
   kind text NOT NULL,
   name text NOT NULL,
   build_id text,
   size bigint NOT NULL,
-  uploaded_at timestamptz NOT NULL
+  uploaded_at timestamptz NOT NULL,
+  PRIMARY KEY (key, name)
 );
 CREATE INDEX IF NOT EXISTS debug_files_by_build_id ON debug_files (build_id);
 CREATE INDEX IF NOT EXISTS debug_files_by_name ON debug_files (name);
@@ -188,7 +191,7 @@ export class PostgresIndexStore implements IndexStore {
   async addDebugFile(rec: DebugFileRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO debug_files (key, kind, name, build_id, size, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (key) DO NOTHING`,
+       ON CONFLICT (key, name) DO NOTHING`,
       [text(rec.key), rec.kind, text(rec.name), rec.buildId !== undefined ? text(rec.buildId) : null, rec.size, rec.uploadedAt]);
   }
 
@@ -201,7 +204,8 @@ export class PostgresIndexStore implements IndexStore {
     else return [];
     if (q.kind !== undefined) { args.push(q.kind); where += ` AND kind = $${args.length}`; }
     const r = await this.pool.query(`SELECT * FROM debug_files WHERE ${where} ORDER BY uploaded_at DESC, seq DESC`, args);
-    return r.rows.map((x) => debugFromRow(x as Row));
+    // by build id each file once, however many names it was uploaded under
+    return uniqueKeys(r.rows.map((x) => debugFromRow(x as Row)), q.buildId !== undefined);
   }
 
   async close(): Promise<void> {

@@ -122,7 +122,7 @@ export interface IndexStore {
   getGroup(fingerprint: string): Promise<GroupRecord | undefined>;
   /** Crashes of a group, newest first. */
   listCrashes(fingerprint: string, opts?: { limit?: number }): Promise<CrashRecord[]>;
-  /** Idempotent on `key`. */
+  /** Idempotent on (`key`, `name`): the same file uploaded under another name is found under both names. */
   addDebugFile(rec: DebugFileRecord): Promise<void>;
   /** Debug files and modules matching a build id, or (for modules without one) a file name; newest first. */
   findDebugFiles(q: { buildId?: string; name?: string; kind?: 'module' | 'debug' }): Promise<DebugFileRecord[]>;

@@ -124,6 +124,11 @@ export function runIndexConformance(name: string, factory: Factory<IndexStore>):
       assert.deepEqual(await s.findDebugFiles({ name: 'plain.wasm' }), [noId2, noId1]);
       assert.deepEqual(await s.findDebugFiles({ buildId: 'not-there' }), []);
       assert.deepEqual(await s.findDebugFiles({ name: 'nothing.wasm' }), []);
+      // the same bytes under another name (an instance a JS host names prog.0.wasm): found under both, once by build id
+      await s.addDebugFile({ ...m1, name: 'prog.0.wasm', uploadedAt: at(6) });
+      assert.deepEqual(await s.findDebugFiles({ name: 'prog.0.wasm' }), [{ ...m1, name: 'prog.0.wasm', uploadedAt: at(6) }]);
+      assert.deepEqual(await s.findDebugFiles({ name: 'prog.wasm' }), [m1]);
+      assert.equal((await s.findDebugFiles({ buildId, kind: 'module' })).length, 1);
       const r = (await s.findDebugFiles({ name: 'plain.wasm' }))[0];
       assert.equal('buildId' in r && r.buildId !== undefined, false, 'a file without a build id has none');
     }));

@@ -4,6 +4,7 @@
  * newest first), which the conformance suite checks on those.
  */
 import type { CrashRecord, DebugFileRecord, GroupRecord, IndexStore } from '../../service/store/types';
+import { debugId, uniqueKeys } from '../../service/store/journal';
 
 export class MemoryIndex implements IndexStore {
   readonly description = 'in-memory index (tests)';
@@ -43,12 +44,12 @@ export class MemoryIndex implements IndexStore {
     return list.slice(0, o.limit);
   }
 
-  async addDebugFile(r: DebugFileRecord): Promise<void> { if (!this.debug.has(r.key)) this.debug.set(r.key, r); }
+  async addDebugFile(r: DebugFileRecord): Promise<void> { if (!this.debug.has(debugId(r))) this.debug.set(debugId(r), r); }
 
   async findDebugFiles(q: { buildId?: string; name?: string; kind?: 'module' | 'debug' }): Promise<DebugFileRecord[]> {
     const all = [...this.debug.values()].reverse();
     const hit = (r: DebugFileRecord): boolean => (q.buildId !== undefined ? r.buildId === q.buildId : q.name !== undefined && r.name === q.name) && (!q.kind || r.kind === q.kind);
-    return all.filter(hit).sort((a, b) => (a.uploadedAt < b.uploadedAt ? 1 : a.uploadedAt > b.uploadedAt ? -1 : 0));
+    return uniqueKeys(all.filter(hit).sort((a, b) => (a.uploadedAt < b.uploadedAt ? 1 : a.uploadedAt > b.uploadedAt ? -1 : 0)), q.buildId !== undefined);
   }
 
   async close(): Promise<void> { /* nothing held */ }
