@@ -10,18 +10,10 @@ import { startServer } from './harness';
 import { RawClient } from './rawClient';
 import { launchArgsFor } from './script';
 import { transcriptSpecs } from './specs';
+import { prng } from '../prng';
 
 /** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 const COMMANDS = ['initialize', 'launch', 'attach', 'configurationDone', 'threads', 'stackTrace', 'scopes', 'variables', 'evaluate',
   'readMemory', 'disassemble', 'source', 'modules', 'loadedSources', 'completions', 'exceptionInfo', 'setVariable', 'setExpression',

@@ -16,20 +16,10 @@ import { indexSections } from '../../src/wasm/sections';
 import { readOpcode, skipImm } from '../../src/wasm/instr';
 import { ByteReader } from '../../src/util/reader';
 import { buildCoreDump, buildModule } from '../unit/coredump/build';
+import { prng } from '../prng';
 
 const MAX_MS = 2000;
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function walk(dir: string, pred: (f: string) => boolean, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;

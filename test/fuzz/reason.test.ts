@@ -10,17 +10,8 @@ import * as fs from 'node:fs';
 import { PostMortemTarget } from '../../src/target/target';
 import { rustPanic } from '../../src/reason/rust';
 import { Budget, deref, intOf, member, optionRef, readSlice } from '../../src/reason/read';
+import { prng } from '../prng';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DIR = 'test/fixtures/rust-1.63-O0';
 

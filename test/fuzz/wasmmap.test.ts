@@ -11,20 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WasmSourceMap } from '../../src/wasmmap/decode';
 import { WasmCoreError } from '../../src/util/errors';
+import { prng } from '../prng';
 
 const ROOT = 'test/fixtures/_sourcemap';
 const maps = fs.existsSync(ROOT) ? fs.readdirSync(ROOT).sort().map((d) => path.join(ROOT, d, 'prog.wasm.map')).filter((f) => fs.existsSync(f)) : [];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/,;!=gf/';
 

@@ -10,11 +10,8 @@ import { decodeFunction, instructionBoundaries } from '../../../src/wasm/decoder
 import { allOpcodes } from '../../../src/wasm/opcodes';
 import { functionToWat } from '../../../src/wasm/wat';
 import { oneFunction, uleb } from './builder';
+import { prng } from '../../prng';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
 
 const ops = allOpcodes();
 
