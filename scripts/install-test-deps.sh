@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# System tools the test suites use as oracles, and the real DAP clients (Emacs dap-mode, Neovim) (tests that need them skip
+# System tools the test suites use as oracles (rustc: the crash reason's float text), and the real DAP clients (Emacs dap-mode, Neovim) (tests that need them skip
 # with a clear message where they are absent). Idempotent; needs root+apt.
 set -uo pipefail
-pkgs=(wabt llvm-19 lldb-19 llvm-14 emacs-nox elpa-dap-mode neovim)
+pkgs=(wabt llvm-19 lldb-19 llvm-14 rustc emacs-nox elpa-dap-mode neovim)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then echo "test deps present: ${pkgs[*]}"; exit 0; fi
