@@ -38,6 +38,8 @@ export const TOOLS = {
   dwarfdump19: llvm('llvm-dwarfdump', '19'),
   objcopy19: llvm('llvm-objcopy', '19'),
   lldb19: { command: 'lldb', version: '19', versionPattern: /lldb version (\d+\.\d+\.\d+)/, pkg: 'lldb-19', suffixed: ['lldb-19'] } as ToolSpec,
+  /** Debian 12's rustc (the crash reason's float text is compared with its core::fmt). */
+  rustc163: { command: 'rustc', version: '1.63', versionPattern: /rustc (\d+\.\d+\.\d+)/, pkg: 'rustc (Debian 12: 1.63)', suffixed: ['/usr/bin/rustc'] } as ToolSpec,
   wasmObjdump: wabt('wasm-objdump'),
   wasmValidate: wabt('wasm-validate'),
   wasm2wat: wabt('wasm2wat'),

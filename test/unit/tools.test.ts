@@ -58,6 +58,9 @@ const TOOL_TESTS = [
   'out/test/unit/fixtures/frames-oracle.test.js',
   'out/test/unit/fixtures/names-oracle.test.js',
   'out/test/dap/target/debugfiles.test.js',
+  'out/test/unit/reason/rustnum.test.js',
+  'out/test/unit/cli/split-debug.test.js',
+  'out/test/unit/wasm/elements.test.js',
 ];
 
 /** Fake tools printing another version than the pinned one, as a machine with Debian's default LLVM 14 and an older wabt has. */
@@ -71,6 +74,7 @@ function fakeTools(dir: string): void {
   fake('llvm-symbolizer-14', 'LLVM version 13.0.1');
   fake('lldb', 'lldb version 14.0.6');
   for (const t of ['wasm-objdump', 'wasm-validate', 'wasm2wat', 'wat2wasm']) fake(t, '1.0.13');
+  fake('rustc', 'rustc 1.95.0 (59807616e 2026-04-14)');
 }
 
 function runWithPath(pathDir: string): { status: number | null; out: string } {

@@ -9,8 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { escapeDebug, floatDebug, floatDisplay } from '../../../src/reason/rustnum';
+import { findTool, TOOLS } from '../../tools';
 
-const RUSTC = ['/usr/bin/rustc', 'rustc'].find((r) => spawnSync(r, ['--version'], { encoding: 'utf8' }).status === 0);
+const rustc = findTool(TOOLS.rustc163);
+// rustc links the native program with the system C compiler
+const noCc = spawnSync('cc', ['--version']).status !== 0 ? 'cc not installed (rustc links with it; apt: gcc)' : undefined;
+const RUSTC = noCc ? undefined : rustc.bin;
+const rustcMissing = rustc.missing ?? noCc;
 const N = 4000;
 
 /** The same xorshift64 in Rust and here: bit patterns covering normals, subnormals, NaNs and infinities. */
@@ -43,7 +48,7 @@ function ours(): string[] {
   return pairs.map(([f, g]) => `${floatDisplay(f, false)}|${floatDebug(f, false)}|${floatDisplay(g, true)}|${floatDebug(g, true)}`);
 }
 
-test('f64/f32 {} and {:?} match rustc\'s core::fmt bit for bit', { skip: !RUSTC && 'rustc not installed (apt: rustc)' }, () => {
+test('f64/f32 {} and {:?} match rustc\'s core::fmt bit for bit', { skip: !RUSTC && rustcMissing }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcd-rustnum-'));
   try {
     fs.writeFileSync(path.join(dir, 'f.rs'), PROGRAM);
