@@ -123,6 +123,19 @@ async function lldb(coreBytes: Uint8Array, wasm: Uint8Array, file: string, fn?: 
   }
 }
 
+/**
+ * Peak RSS of this process in KiB: VmHWM of the process's own address space
+ * (getrusage's maxrss can carry the parent's high-water mark across fork on
+ * Linux, so a child of a big bench process would report the parent's).
+ */
+function peakRssKb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch { /* not Linux */ }
+  return process.resourceUsage().maxRSS;
+}
+
 async function main(): Promise<void> {
   const [tool, corePath, wasmPath, fn] = process.argv.slice(2);
   const core = new Uint8Array(fs.readFileSync(corePath));
@@ -130,9 +143,9 @@ async function main(): Promise<void> {
   try {
     // LLDB's API takes the whole module as an ArrayBuffer
     const x = tool === 'lldb' ? await lldb(core, new Uint8Array(fs.readFileSync(wasmPath)), wasmPath, fn) : ours(core, wasmPath, fn);
-    r = { tool, ...x, maxRssKb: process.resourceUsage().maxRSS };
+    r = { tool, ...x, maxRssKb: peakRssKb() };
   } catch (e) {
-    r = { tool, workMs: NaN, warmMs: NaN, frames: 0, variables: 0, names: [], maxRssKb: process.resourceUsage().maxRSS, error: e instanceof Error ? e.message : String(e) };
+    r = { tool, workMs: NaN, warmMs: NaN, frames: 0, variables: 0, names: [], maxRssKb: peakRssKb(), error: e instanceof Error ? e.message : String(e) };
   }
   process.stdout.write(JSON.stringify(r) + '\n');
 }
