@@ -33,7 +33,7 @@ export interface Symbolicated {
 }
 
 /** Paths of the runtime and the standard libraries: frames there are not the program's own. */
-const RUNTIME_PATH = /(^|\/)(rustc\/[0-9a-f]+|\.cargo\/registry|\.rustup|wasi-libc|libc-top-half|libc-bottom-half|lib\/std|lib\/zig|emscripten|system\/lib)\//;
+const RUNTIME_PATH = /(^|\/)(rustc\/[0-9a-f]+|rustc-[0-9.]+\/library|\.cargo\/registry|\.rustup|wasi-libc|libc-top-half|libc-bottom-half|lib\/std|lib\/zig|emscripten|system\/lib)\//;
 
 export function isUserFrame(f: StoredFrame): boolean {
   return f.function !== null && f.file !== null && !RUNTIME_PATH.test(f.file);
@@ -74,18 +74,16 @@ async function moduleCandidates(ctx: SymbolicateContext, name: string): Promise<
   return out;
 }
 
-/** The candidate whose code the dump's frames fit (all frames on plausible instructions), else the first readable one. */
+/** The candidate whose code the dump's frames fit (all frames on plausible instructions); none when no stored file fits. */
 function pickModule(ctx: SymbolicateContext, core: CoreDump, index: number, cands: Array<{ path: string; key?: BlobKey }>): { path: string; key?: BlobKey; module: WasmModule } | undefined {
-  let first: { path: string; key?: BlobKey; module: WasmModule } | undefined;
   for (const c of cands) {
     let m: WasmModule;
     try { m = load(ctx, c.path); if (m.customSections('corestack').length) continue; } catch { continue; }
-    first ??= { ...c, module: m };
-    if (cands.length === 1) break;
+    // only a module the frames fit: another build under the same name would give wrong names, not none
     const rep = normaliseFrames(core, new Map([[index, m]])).modules[0];
     if (!rep || (rep.normalised === rep.frames && !rep.suspect)) return { ...c, module: m };
   }
-  return first;
+  return undefined;
 }
 
 /** Open an uploaded dump (already parsed) with its modules and debug files from the stores. */
@@ -137,7 +135,7 @@ export function summarize(crash: OpenedCrash, modules: CrashSummary['modules']):
   const notes: string[] = [...crash.core.warnings];
   const names = crash.resolved.map((r) => r.name);
   for (const r of crash.resolved) {
-    if (!r.module) notes.push(`module ${r.index} '${r.name}' not in the store: upload it to POST /v1/debug-files (its frames show function indices only)`);
+    if (!r.module) notes.push(`module ${r.index} '${r.name}': no stored module of that name fits this dump's frames (not uploaded yet, or only other builds): upload it to POST /v1/debug-files (its frames show function indices only)`);
     const refused = crash.debugErrors.get(r.index);
     if (refused) notes.push(`module ${r.name}: ${refused.message}`);
     const d = crash.debug[r.index];
@@ -175,7 +173,9 @@ export function summarize(crash: OpenedCrash, modules: CrashSummary['modules']):
     }
   }
   const main = threads[0]?.frames ?? [];
-  const user = main.filter(isUserFrame).slice(0, FINGERPRINT_FRAMES);
+  // the program's own frames: not the runtime's, not the panic/abort machinery the reason found
+  const machinery = new Set(reason?.machineryFrames ?? []);
+  const user = main.filter((f) => isUserFrame(f) && !machinery.has(f.number)).slice(0, FINGERPRINT_FRAMES);
   const basis = user.length
     ? user.map((f) => `${f.function}\t${path.basename(f.file ?? '')}`)
     : main.slice(0, FINGERPRINT_FRAMES).map((f) => `${path.basename(f.module ?? '?')}\tfunc[${f.funcIndex}]`);

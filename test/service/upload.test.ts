@@ -87,7 +87,7 @@ test('a stripped module with a build id and its separate debug file; a dump of t
   try {
     const before = await upload(s.url, '/v1/crashes', fs.readFileSync(`${split}/prog.coredump`));
     const noDebug = (await request(before.json().url)).json();
-    assert.ok(noDebug.summary.notes.some((x: string) => /not in the store/.test(x)), noDebug.summary.notes.join('\n'));
+    assert.ok(noDebug.summary.notes.some((x: string) => /no stored module of that name fits/.test(x)), noDebug.summary.notes.join('\n'));
     const mod = (await upload(s.url, '/v1/debug-files?name=prog.wasm', fs.readFileSync(`${split}/prog.wasm`))).json();
     assert.equal(mod.kind, 'module');
     assert.equal(mod.buildId, '071cf1bcb38e95d79849ff8e3a12426f54f898f0');
@@ -110,6 +110,28 @@ test('a stripped module with a build id and its separate debug file; a dump of t
     sameFrames(mrec.summary.threads[0].frames, btJson(`${multi}/prog.coredump`)[0].frames, 'multi');
     assert.equal(mrec.summary.modules.length, 2);
   } finally { await s.stop(); }
+});
+
+test('another program\'s module under the same name is not used: frames stay function indices, a note says why', async (t) => {
+  const c = 'test/fixtures/c-clang19-O0-dwarf4', rust = 'test/fixtures/rust-1.63-O0';
+  if (!fs.existsSync(c) || !fs.existsSync(rust)) { t.skip('fixtures missing'); return; }
+  const s = await startService();
+  try {
+    // both programs are called prog.wasm; only the Rust one is stored
+    await upload(s.url, '/v1/debug-files?name=prog.wasm', fs.readFileSync(`${rust}/prog.wasm`));
+    const r = await upload(s.url, '/v1/crashes', fs.readFileSync(`${c}/prog.divzero.coredump`));
+    assert.equal(r.status, 201, r.body.toString());
+    const rec = (await request(r.json().url)).json();
+    assert.equal(rec.summary.modules[0].moduleKey, undefined, 'the Rust module was not taken for the C dump');
+    assert.ok(rec.summary.threads[0].frames.every((f: any) => f.file === null), JSON.stringify(rec.summary.threads[0].frames.slice(0, 3)));
+    assert.ok(rec.summary.notes.some((x: string) => /no stored module of that name fits this dump's frames/.test(x)), rec.summary.notes.join('\n'));
+    // the right module, uploaded later under the same name, is found for the next upload
+    await upload(s.url, '/v1/debug-files?name=prog.wasm', fs.readFileSync(`${c}/prog.wasm`));
+    const again = (await request((await upload(s.url, '/v1/crashes', fs.readFileSync(`${c}/prog.divzero.coredump`))).json().url)).json();
+    assert.equal(again.summary.threads[0].frames.find((f: any) => f.file)?.function, 'validate_item');
+  } finally {
+    await s.stop();
+  }
 });
 
 test('grouping: the same dump twice is one group of two; another trap another group; versions and the log line', async (t) => {
