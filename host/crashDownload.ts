@@ -17,8 +17,11 @@
  * names with folders still match); debug files go to `<dir>/debug/`, named
  * `<build id>.debug.wasm` when they have one (how the adapter searches a
  * symbol directory); the session gets them as `debugFiles` and the folder as
- * `symbolSearchPaths`.
+ * `symbolSearchPaths`. A file the listing gives a `key` (its sha256) is checked
+ * against it. `wasm-coredump fetch` downloads through the same code into a
+ * folder of the user's, the debug files beside the dump.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -28,8 +31,11 @@ import { WasmCoreError } from '../src/util/errors';
 export interface CrashFiles {
   id?: string;
   dump: string;
-  modules: { name: string; url: string }[];
-  debugFiles: { name: string; url: string; buildId?: string }[];
+  dumpKey?: string;
+  modules: { name: string; url: string; key?: string }[];
+  debugFiles: { name: string; url: string; buildId?: string; key?: string }[];
+  /** Modules the listing names with no stored file (the service's shape: `module: null`). */
+  missing: string[];
 }
 
 export interface DownloadedCrash {
@@ -40,6 +46,17 @@ export interface DownloadedCrash {
   modules: Record<string, string>;
   debugDir: string;
   debugFiles: string[];
+  /** Modules the service has no file for: their frames show function indices only. */
+  missing: string[];
+}
+
+export interface DownloadOptions {
+  /** Request headers (a bearer token). */
+  headers?: Record<string, string>;
+  /** Download into this folder (created if needed) instead of a new one under `root`. */
+  into?: string;
+  /** Where the debug files go (default: `debug/` in the crash's folder). */
+  debugDir?: string;
 }
 
 /** The debug configuration that opens a downloaded crash (attributes of adapter/launchSchema.json). */
@@ -61,6 +78,11 @@ function checkFiles(v: unknown, where: string): CrashFiles {
   const o = v as Record<string, unknown>;
   const urlOf = (x: unknown): string | undefined =>
     typeof x === 'string' ? x : typeof x === 'object' && x !== null && typeof (x as Record<string, unknown>).url === 'string' ? (x as Record<string, string>).url : undefined;
+  // the service gives each stored object's sha256 as its key: the download is checked against it
+  const keyOf = (x: unknown): { key?: string } => {
+    const k = typeof x === 'object' && x !== null ? (x as Record<string, unknown>).key : undefined;
+    return typeof k === 'string' && /^[0-9a-f]{64}$/.test(k) ? { key: k } : {};
+  };
   const dump = urlOf(o.dump) ?? bad('"dump" (the core dump URL) is missing');
   const list = (k: string): Record<string, unknown>[] => {
     const x = o[k] ?? [];
@@ -73,6 +95,7 @@ function checkFiles(v: unknown, where: string): CrashFiles {
   const buildIdOf = (e: Record<string, unknown>): { buildId?: string } => (typeof e.buildId === 'string' ? { buildId: e.buildId } : {});
   const modules: CrashFiles['modules'] = [];
   const debugFiles: CrashFiles['debugFiles'] = [];
+  const missing: string[] = [];
   for (const [i, m] of list('modules').entries()) {
     const name = m.name as string;
     if ('url' in m) {
@@ -80,38 +103,46 @@ function checkFiles(v: unknown, where: string): CrashFiles {
       continue;
     }
     // the service's shape: the stored module and debug file, each null when the service has none
-    if (m.module !== null && m.module !== undefined) modules.push({ name, url: urlOf(m.module) ?? bad(`modules[${i}].module needs a "url" string`) });
+    if (m.module !== null && m.module !== undefined) modules.push({ name, url: urlOf(m.module) ?? bad(`modules[${i}].module needs a "url" string`), ...keyOf(m.module) });
+    else missing.push(name);
     if (m.debug !== null && m.debug !== undefined) {
-      debugFiles.push({ name: `${name.replace(/\.wasm$/i, '')}.debug.wasm`, url: urlOf(m.debug) ?? bad(`modules[${i}].debug needs a "url" string`), ...buildIdOf(m) });
+      debugFiles.push({ name: `${name.replace(/\.wasm$/i, '')}.debug.wasm`, url: urlOf(m.debug) ?? bad(`modules[${i}].debug needs a "url" string`), ...buildIdOf(m), ...keyOf(m.debug) });
     }
   }
-  for (const [i, d] of list('debugFiles').entries()) debugFiles.push({ name: d.name as string, url: urlOf(d.url) ?? bad(`debugFiles[${i}] needs a "url" string`), ...buildIdOf(d) });
-  return { id: typeof o.id === 'string' ? o.id : undefined, dump, modules, debugFiles };
+  for (const [i, d] of list('debugFiles').entries()) debugFiles.push({ name: d.name as string, url: urlOf(d.url) ?? bad(`debugFiles[${i}] needs a "url" string`), ...buildIdOf(d), ...keyOf(d) });
+  return { id: typeof o.id === 'string' ? o.id : undefined, dump, dumpKey: keyOf(o.dump).key, modules, debugFiles, missing };
 }
 
-async function get(url: string): Promise<Response> {
+async function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
   let r: Response;
   try {
-    r = await fetch(url, { redirect: 'follow' });
+    r = await fetch(url, { redirect: 'follow', headers, signal: AbortSignal.timeout(300_000) });
   } catch (e) {
     throw new WasmCoreError('E_NOT_FOUND', `cannot reach ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
   }
   if (!r.ok) {
-    await r.body?.cancel();
-    throw new WasmCoreError('E_NOT_FOUND', `${url}: HTTP ${r.status} ${r.statusText}`);
+    // the service's errors are {"error": {"message"}}: say what it said
+    let said = '';
+    try { said = ((await r.json()) as { error?: { message?: string } }).error?.message ?? ''; } catch { /* not JSON */ }
+    throw new WasmCoreError('E_NOT_FOUND', `${url}: HTTP ${r.status}${said ? `: ${said}` : ` ${r.statusText}`}`);
   }
   return r;
 }
 
-async function download(url: string, to: string): Promise<void> {
-  const r = await get(url);
+async function download(url: string, to: string, headers: Record<string, string>, key?: string): Promise<void> {
+  const r = await get(url, headers);
   if (!r.body) throw new WasmCoreError('E_NOT_FOUND', `${url}: empty response`);
-  const tmp = `${to}.part`;
+  const tmp = `${to}.${process.pid}.part`;
   try {
-    await pipeline(Readable.fromWeb(r.body as import('node:stream/web').ReadableStream), createWriteStream(tmp));
+    const hash = createHash('sha256');
+    const body = Readable.fromWeb(r.body as import('node:stream/web').ReadableStream);
+    body.on('data', (chunk: Buffer) => hash.update(chunk));
+    await pipeline(body, createWriteStream(tmp));
     const want = Number(r.headers.get('content-length'));
     const { size } = await fsp.stat(tmp);
     if (Number.isFinite(want) && want > 0 && size !== want) throw new WasmCoreError('E_FORMAT', `${url}: got ${size} of ${want} bytes`);
+    const got = hash.digest('hex');
+    if (key !== undefined && got !== key) throw new WasmCoreError('E_MISMATCH', `${url}: the download hashes to ${got}, not its key ${key}`);
     await fsp.rename(tmp, to);
   } catch (e) {
     await fsp.rm(tmp, { force: true });
@@ -121,14 +152,15 @@ async function download(url: string, to: string): Promise<void> {
 
 /**
  * Fetch `<crashUrl>/files` and download everything it lists into a new folder
- * under `root`. Only http(s) URLs are accepted.
+ * under `root` (or into `opts.into`). Only http(s) URLs are accepted.
  */
-export async function downloadCrash(crashUrl: string, root: string): Promise<DownloadedCrash> {
+export async function downloadCrash(crashUrl: string, root: string, opts: DownloadOptions = {}): Promise<DownloadedCrash> {
+  const headers = opts.headers ?? {};
   let base: URL;
   try { base = new URL(crashUrl); } catch { throw new WasmCoreError('E_ARGUMENT', `not a URL: ${crashUrl}`); }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new WasmCoreError('E_ARGUMENT', `${crashUrl}: only http and https crash URLs are opened`);
   const listUrl = `${base.toString().replace(/\/+$/, '')}/files`;
-  const text = await (await get(listUrl)).text();
+  const text = await (await get(listUrl, headers)).text();
   let json: unknown;
   try { json = JSON.parse(text); } catch (e) { throw new WasmCoreError('E_FORMAT', `${listUrl}: not JSON (${(e as Error).message})`); }
   const files = checkFiles(json, listUrl);
@@ -138,12 +170,15 @@ export async function downloadCrash(crashUrl: string, root: string): Promise<Dow
     return r.toString();
   };
   const id = safeFileName(files.id ?? decodeURIComponent(base.pathname.replace(/\/+$/, '').split('/').pop() ?? ''), 'crash');
-  await fsp.mkdir(root, { recursive: true });
-  const dir = await fsp.mkdtemp(join(root, `${id}-`));
-  const debugDir = join(dir, 'debug');
-  await fsp.mkdir(debugDir);
+  let dir: string;
+  if (opts.into) { dir = opts.into; await fsp.mkdir(dir, { recursive: true }); } else {
+    await fsp.mkdir(root, { recursive: true });
+    dir = await fsp.mkdtemp(join(root, `${id}-`));
+  }
+  const debugDir = opts.debugDir ?? join(dir, 'debug');
+  await fsp.mkdir(debugDir, { recursive: true });
   const coreDump = join(dir, `${id}.coredump`);
-  await download(resolveUrl(files.dump), coreDump);
+  await download(resolveUrl(files.dump), coreDump, headers, files.dumpKey);
   const used = new Set([basename(coreDump), 'debug']);
   const unique = (name: string): string => {
     let n = name, i = 1;
@@ -154,7 +189,7 @@ export async function downloadCrash(crashUrl: string, root: string): Promise<Dow
   const modules: Record<string, string> = {};
   for (const [i, m] of files.modules.entries()) {
     const p = join(dir, unique(safeFileName(m.name, `module${i}.wasm`)));
-    await download(resolveUrl(m.url), p);
+    await download(resolveUrl(m.url), p, headers, m.key);
     modules[m.name] = p;
   }
   const debugFiles: string[] = [];
@@ -164,10 +199,10 @@ export async function downloadCrash(crashUrl: string, root: string): Promise<Dow
     if (usedDebug.has(name)) name = `${i}-${name}`;
     usedDebug.add(name);
     const p = join(debugDir, name);
-    await download(resolveUrl(d.url), p);
+    await download(resolveUrl(d.url), p, headers, d.key);
     debugFiles.push(p);
   }
-  return { id, dir, coreDump, modules, debugDir, debugFiles };
+  return { id, dir, coreDump, modules, debugDir, debugFiles, missing: files.missing };
 }
 
 /** Remove downloaded crashes older than `maxAgeMs` under `root` (best effort). */

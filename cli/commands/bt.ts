@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { WasmCoreError } from '../../src/util/errors';
 import { Symbolizer } from '../../src/symbols/symbolizer';
 import { SourcePathMap, missingSources } from '../../src/symbols/sourcemap';
-import { BtFrame, BtThread, buildBacktrace, formatFrameHeader } from '../../src/symbols/backtrace';
+import { BtFrame, BtThread, formatFrameHeader } from '../../src/symbols/backtrace';
 import { parseModuleOverrides } from '../../host/modules';
 import { DebugInfo } from '../../host/debugfiles';
 import { openCrash, OpenedCrash } from '../../host/openCrash';

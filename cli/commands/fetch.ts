@@ -5,11 +5,11 @@
  * files: the dump, each module under the name its `coremodules` section
  * records, each separate debug file as `<build id>.debug.wasm` (found with
  * `--debug-dir DIR`). Every download is checked against its sha256 key.
+ * The download is host/crashDownload.ts, as for "Open in VS Code".
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { WasmCoreError } from '../../src/util/errors';
+import { downloadCrash } from '../../host/crashDownload';
 import { Options, runCommand } from '../options';
 
 export const usage = `fetch CRASH_URL [--out DIR] [--token T]
@@ -36,65 +36,18 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-interface FileRef { key: string; url: string }
-interface Listing {
-  id: string;
-  dump: FileRef & { name: string };
-  modules: Array<{ name: string; buildId: string | null; module: FileRef | null; debug: FileRef | null }>;
-}
-
-/** A file name from the server: its basename when that is a plain name, else the fallback. */
-function safeName(name: string, fallback: string): string {
-  const b = path.basename(name.replace(/\\/g, '/'));
-  return /^[A-Za-z0-9._+-]{1,200}$/.test(b) && b !== '.' && b !== '..' ? b : fallback;
-}
-
 export function run(argv: string[]): Promise<number> {
   return runCommand('fetch', usage, argv, parseArgs, fetchCrash);
 }
 
 async function fetchCrash(a: Args): Promise<number> {
-  const headers: Record<string, string> = a.token ? { Authorization: `Bearer ${a.token}` } : {};
-  const get = async (url: string): Promise<Response> => {
-    let r: Response;
-    try { r = await fetch(url, { headers, signal: AbortSignal.timeout(300_000) }); } catch (e) {
-      throw new WasmCoreError('E_NOT_FOUND', `${url}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
-    }
-    if (!r.ok) {
-      let msg = `${r.status} ${r.statusText}`;
-      try { msg = `${r.status}: ${((await r.json()) as { error?: { message?: string } }).error?.message ?? msg}`; } catch { /* not JSON */ }
-      throw new WasmCoreError('E_NOT_FOUND', `${url}: ${msg}`);
-    }
-    return r;
-  };
-  const base = a.url.replace(/\/+$/, '');
-  const listing = (await (await get(`${base}/files`)).json()) as Listing;
-  const out = path.resolve(a.out ?? `crash-${listing.id}`);
-  fs.mkdirSync(out, { recursive: true });
-  const save = async (ref: FileRef, name: string): Promise<string> => {
-    const bytes = Buffer.from(await (await get(ref.url)).arrayBuffer());
-    const got = createHash('sha256').update(bytes).digest('hex');
-    if (got !== ref.key) throw new WasmCoreError('E_MISMATCH', `${ref.url}: the download hashes to ${got}, not its key ${ref.key}`);
-    const dest = path.join(out, name);
-    const tmp = `${dest}.${process.pid}.part`;
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, dest);
-    return dest;
-  };
-  const dump = await save(listing.dump, `${listing.id}.coredump`);
-  console.log(dump);
-  let debugDir = false;
-  const missing: string[] = [];
-  for (const [i, m] of listing.modules.entries()) {
-    if (m.module) console.log(await save(m.module, safeName(m.name, `module${i}.wasm`)));
-    else missing.push(m.name);
-    if (m.debug) {
-      const id = m.buildId && /^[0-9a-f]{2,128}$/.test(m.buildId) ? m.buildId : m.debug.key;
-      console.log(await save(m.debug, `${id}.debug.wasm`));
-      debugDir = true;
-    }
-  }
-  for (const n of missing) console.error(`note: module '${n}' is not in the service's store (upload it to /v1/debug-files); its frames show function indices only`);
-  console.error(`open it: wasm-coredump bt ${path.relative(process.cwd(), dump) || dump}${debugDir ? ` --debug-dir ${path.relative(process.cwd(), out) || '.'}` : ''}`);
+  // the download the VS Code extension's "Open in VS Code" runs (host/crashDownload.ts), into the user's folder
+  const id = /\/v1\/crashes\/([0-9a-f-]{36})\/?$/.exec(a.url)?.[1] as string;
+  const out = path.resolve(a.out ?? `crash-${id}`);
+  const c = await downloadCrash(a.url, out, { into: out, debugDir: out, headers: a.token ? { Authorization: `Bearer ${a.token}` } : {} });
+  for (const p of [c.coreDump, ...Object.values(c.modules), ...c.debugFiles]) console.log(p);
+  for (const n of c.missing) console.error(`note: module '${n}' is not in the service's store (upload it to /v1/debug-files); its frames show function indices only`);
+  const rel = (p: string): string => path.relative(process.cwd(), p) || (p === out ? '.' : p);
+  console.error(`open it: wasm-coredump bt ${rel(c.coreDump)}${c.debugFiles.length ? ` --debug-dir ${rel(out)}` : ''}`);
   return 0;
 }

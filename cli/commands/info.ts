@@ -3,16 +3,14 @@
  * modules, instances, memories, globals), with each frame's raw and
  * normalised code offset and the interpretation used.
  */
-import { readCoreDump, CoreDump } from '../../src/coredump/reader';
-import { normaliseFrames, NormalisationReport } from '../../src/coredump/normalise';
+import { CoreDump } from '../../src/coredump/reader';
+import { NormalisationReport } from '../../src/coredump/normalise';
 import { RecordedValues, WasmValue } from '../../src/coredump/model';
 import { WasmCoreError } from '../../src/util/errors';
 import { WasmModule } from '../../src/wasm/module';
 import { hex } from '../../src/util/offsets';
-import { parseModuleOverrides, readFileBytes, resolveModules, ResolvedModule } from '../../host/modules';
+import { parseModuleOverrides, ResolvedModule } from '../../host/modules';
 import { Options, runCommand } from '../options';
-import { findDebugInfo } from '../../host/debugfiles';
-import type { DwarfSections } from '../../src/dwarf/sections';
 import { reasonsOf, reasonJson } from './reason';
 import { openCrash } from '../../host/openCrash';
 

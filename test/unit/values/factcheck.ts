@@ -3,7 +3,7 @@
  * the fixture values test and the runtime's end-to-end test): a wrong value
  * never passes; "unavailable" only where the facts allow it.
  */
-import { fixturePath, dumpFrames, dumpValues, FactValue, Fixture, canonicalValue } from '../../fixtures/facts';
+import { dumpFrames, dumpValues, FactValue, Fixture, canonicalValue } from '../../fixtures/facts';
 import { Opened } from './load';
 import { Variable } from '../../../src/values';
 
