@@ -8,16 +8,15 @@
  * always has its dump. A refused upload stores nothing.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { isWasmCoreError } from '../src/util/errors';
 import { WasmModule } from '../src/wasm/module';
 import { CoreDump } from '../src/coredump/reader';
-import { readModuleBytes } from '../host/modules';
+import { readFileBytes, readModuleBytes } from '../host/modules';
 import { ModuleCache, readDump } from '../host/openCrash';
 import { BlobStore, CrashMeta, CrashRecord, DebugFileRecord, GroupRecord, IndexStore } from './store/types';
 import { HttpError } from './http';
-import { openStoredCrash, summarize, Symbolicated, logLine } from './symbolicate';
+import { openStoredCrash, plainName, summarize, Symbolicated, logLine } from './symbolicate';
 
 export interface IngestContext {
   index: IndexStore;
@@ -43,11 +42,6 @@ function checkMagic(bytes: Uint8Array, what: string): void {
   }
 }
 
-function readBytes(file: string): Uint8Array {
-  const b = fs.readFileSync(file);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
 /** Metadata of an upload: `X-Crash-Meta: <json object of strings>` and/or query parameters. */
 export function parseMeta(header: string | string[] | undefined, query: URLSearchParams): CrashMeta {
   const meta: CrashMeta = {};
@@ -70,8 +64,18 @@ export function parseMeta(header: string | string[] | undefined, query: URLSearc
   return meta;
 }
 
+/** The first `n` bytes of a file (a module or debug file may be large: only its magic is needed before the lazy read). */
+function readHead(file: string, n: number): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    const got = fs.readSync(fd, b, 0, n, 0);
+    return new Uint8Array(b.buffer, b.byteOffset, got);
+  } finally { fs.closeSync(fd); }
+}
+
 function validateDump(file: string): CoreDump {
-  const bytes = readBytes(file);
+  const bytes = readFileBytes(file);
   checkMagic(bytes, 'the upload');
   try {
     return readDump({ corePath: 'upload', coreBytes: bytes });
@@ -157,11 +161,10 @@ function classify(m: WasmModule, name: string, asked?: string): 'module' | 'debu
 /** Check and store an uploaded module or debug file; `name` is the file name it is found by (basename only). */
 export async function ingestDebugFile(ctx: IngestContext, body: { file: string; key: string; size: number }, name: string, askedKind?: string): Promise<DebugFileRecord> {
   if (askedKind !== undefined && askedKind !== 'module' && askedKind !== 'debug') throw new HttpError(400, 'bad_kind', `kind must be 'module' or 'debug' (got ${JSON.stringify(askedKind.slice(0, 40))})`);
-  if (!name || name !== path.basename(name) || name === '.' || name === '..' || /[\\\0/]/.test(name) || name.length > 255) {
+  if (!plainName(name) || name.length > 255) {
     throw new HttpError(400, 'bad_name', `name must be a plain file name (no directories), e.g. ?name=prog.wasm; got ${JSON.stringify(name.slice(0, 100))}`);
   }
-  const bytes = readBytes(body.file);
-  checkMagic(bytes, `${name}`);
+  checkMagic(readHead(body.file, 4), `${name}`);
   let m: WasmModule;
   let kind: 'module' | 'debug';
   let buildId: string | undefined;

@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { BlobStore, CrashRecord, IndexStore } from './store/types';
-import { isBlobKey, isBlobKind } from './store/directory';
+import { isBlobKey, isBlobKind } from './store/keys';
 import { HttpError, mediaType, receiveBody, sendError, sendJson } from './http';
 import { IngestContext, ingestCrash, ingestDebugFile, parseMeta, Slots } from './ingest';
 import { SentryForwarder } from './sentry';

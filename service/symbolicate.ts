@@ -45,7 +45,7 @@ function sourceTerm(f: StoredFrame): string {
 }
 
 /** Is `p` a plain file name (no directory part, no '..')? */
-function plainName(p: string): boolean { return p.length > 0 && !/[/\\\0]/.test(p) && p !== '.' && p !== '..'; }
+export function plainName(p: string): boolean { return p.length > 0 && !/[/\\\0]/.test(p) && p !== '.' && p !== '..'; }
 
 function load(ctx: SymbolicateContext, file: string): WasmModule {
   return ctx.cache ? ctx.cache.load(file) : new WasmModule(readModuleBytes(file), file);

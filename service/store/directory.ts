@@ -13,13 +13,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BlobKey, BlobKind, BlobStore } from './types';
 import { JournalIndexStore } from './journal';
+import { BLOB_KINDS, isBlobKey, isBlobKind } from './keys';
 
-export const BLOB_KINDS: readonly BlobKind[] = ['dump', 'module', 'debug'];
-
-const KEY = /^[0-9a-f]{64}$/;
-
-export function isBlobKey(k: unknown): k is BlobKey { return typeof k === 'string' && KEY.test(k); }
-export function isBlobKind(k: unknown): k is BlobKind { return typeof k === 'string' && (BLOB_KINDS as readonly string[]).includes(k); }
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { WasmCoreError } from '../../src/util/errors';
 import type { BlobKey, BlobKind, BlobStore } from './types';
+import { isBlobKey, isBlobKind } from './keys';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -32,11 +33,9 @@ export interface S3BlobStoreOptions {
   cacheDir: string;
 }
 
-const KINDS: readonly BlobKind[] = ['dump', 'module', 'debug'];
-
 export function checkBlobName(kind: BlobKind, key: BlobKey): void {
-  if (!KINDS.includes(kind)) throw new WasmCoreError('E_ARGUMENT', `unknown blob kind '${String(kind)}'`);
-  if (typeof key !== 'string' || !/^[0-9a-f]{64}$/.test(key)) {
+  if (!isBlobKind(kind)) throw new WasmCoreError('E_ARGUMENT', `unknown blob kind '${String(kind)}'`);
+  if (!isBlobKey(key)) {
     throw new WasmCoreError('E_ARGUMENT', `invalid blob key '${String(key).slice(0, 80)}': expected a sha256 (64 lower-case hex digits)`);
   }
 }
