@@ -67,14 +67,15 @@ export function splitFiles(module: string, opts: { out?: string; debugOut?: stri
   const m = new WasmModule(bytes, module);
   const out = opts.out ?? module.replace(/(\.wasm)?$/, '.stripped.wasm');
   // the id is known only after looking at the module; the debug file is named after it
-  const id = m.customSections('build_id').length ? m.buildId! : Buffer.from(contentBuildId(bytes)).toString('hex');
+  const newBuildId = contentBuildId(bytes);
+  const id = m.customSections('build_id').length ? m.buildId! : Buffer.from(newBuildId).toString('hex');
   const debug = opts.debugOut ?? path.join(opts.debugDir ?? path.dirname(out), `${id}.debug.wasm`);
   const ext = opts.noExternalDebugInfo ? undefined
     : opts.externalDebugInfo ?? path.relative(path.dirname(path.resolve(out)), path.resolve(debug)).split(path.sep).join('/');
   if (path.resolve(out) === path.resolve(module) || path.resolve(debug) === path.resolve(module)) {
     throw new WasmCoreError('E_ARGUMENT', `refusing to overwrite the input module ${module}`);
   }
-  const r = splitDebug(m, { newBuildId: contentBuildId(bytes), externalDebugInfo: ext });
+  const r = splitDebug(m, { newBuildId, externalDebugInfo: ext });
   for (const f of [out, debug]) fs.mkdirSync(path.dirname(path.resolve(f)), { recursive: true });
   fs.writeFileSync(out, r.stripped);
   fs.writeFileSync(debug, r.debug);
