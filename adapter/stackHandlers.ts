@@ -4,6 +4,7 @@ import type { FrameInfo, ValueNode } from '../src/target/model';
 import { SessionContext, argObject, intArg } from './context';
 import { DapError, ErrorId } from './errorIds';
 import { codeRef, column, line, sourceOf, variableOf } from './toDap';
+import { machineryLabel } from '../src/reason';
 
 /** Thread ids are 1-based thread indices. */
 export function threadIndex(ctx: SessionContext, id: number, command: string): number {
@@ -131,7 +132,7 @@ export function exceptionInfo(ctx: SessionContext, raw: unknown): DebugProtocol.
   // in source terms, the user's frames first: the machinery is one line
   const shown = frames.filter((f) => !machinery.has(f.level));
   const stack = shown.map((f) => `  at ${f.functionName}${f.location ? ` (${f.location.path}:${f.location.line}${f.location.column ? `:${f.location.column}` : ''})` : ` (${t.where(f)})`}`);
-  if (machinery.size) stack.unshift(`  (${machinery.size} frame${machinery.size > 1 ? 's' : ''} of the ${r?.kind === 'rust-panic' ? 'panic' : 'runtime'} machinery above)`);
+  if (r && machinery.size) stack.unshift(`  (${machineryLabel(r)} above)`);
   const notes = r?.notes?.length ? `\n${r.incomplete ? 'incomplete: ' : 'note: '}${r.notes.join('; ')}` : '';
   return {
     exceptionId: r && r.kind !== 'trap' ? r.kind : trap.kind,

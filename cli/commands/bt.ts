@@ -15,6 +15,7 @@ import { openCrash, OpenedCrash } from '../../host/openCrash';
 import { frameSummary } from './print';
 import { Options, runCommand } from '../options';
 import { reasonsOf, reasonJson } from './reason';
+import { machineryLabel } from '../../src/reason';
 
 export const usage = `bt CORE [--module NAME=PATH ...] [--debug-dir DIR ...] [--debug-file NAME=PATH ...] [--source-map FROM=TO ...] [--source-map-file NAME=MAP ...] [--json]
   Print each thread's backtrace with function names, source file:line:column and inlined frames.
@@ -122,10 +123,11 @@ function backtrace(a: Args): number {
   const dim = process.stdout.isTTY ? (s: string) => `\x1b[2m${s}\x1b[0m` : (s: string) => s;
   bt.threads.forEach((t, i) => {
     if (bt.threads.length > 1 || t.name) console.log(`${i ? '\n' : ''}Thread ${i + 1}${t.name ? ` '${t.name}'` : ''}:`);
-    const machinery = new Set(reasons.of(i)?.machineryFrames ?? []);
-    if (machinery.size && !a.all) {
+    const r = reasons.of(i);
+    const machinery = new Set(r?.machineryFrames ?? []);
+    if (r && machinery.size && !a.all) {
       const n = machinery.size;
-      console.log(dim(`#0${n > 1 ? `-#${n - 1}` : ''} ${n} frame${n > 1 ? 's' : ''} of the ${reasons.of(i)?.kind === 'rust-panic' ? 'panic' : 'runtime'} machinery (--all shows them)`));
+      console.log(dim(`#0${n > 1 ? `-#${n - 1}` : ''} ${machineryLabel(r)} (--all shows them)`));
     }
     for (const f of t.frames) {
       if (machinery.has(f.number) && !a.all) continue;

@@ -156,5 +156,8 @@ function computeReason(target: PostMortemTarget, threadIndex: number): CrashReas
 
 function fmtLoc(l: ReasonLocation): string { return `${l.file}:${l.line}${l.column ? `:${l.column}` : ''}`; }
 
-/** The machinery levels as a set, for presentation (subtle frames, folding). */
-export function machinerySet(r: CrashReason): Set<number> { return new Set(r.machineryFrames); }
+/** What the folded machinery frames are, for the one line that stands for them: `8 frames of the panic machinery`. */
+export function machineryLabel(r: CrashReason): string {
+  const n = r.machineryFrames.length;
+  return `${n} frame${n > 1 ? 's' : ''} of the ${r.kind === 'rust-panic' ? 'panic' : 'runtime'} machinery`;
+}

@@ -41,7 +41,8 @@ export interface WasmMapPosition {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_VALUE = new Int8Array(128).fill(-1);
+/** Base64 digit values by character code (-1: not a digit); also the data: URL decoder's table (url.ts). */
+export const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
 /** Cap on the mappings we accept (a 100 MB module has a few million). */

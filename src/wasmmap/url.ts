@@ -5,6 +5,7 @@
  */
 import { FormatError } from '../util/errors';
 import type { WasmModule } from '../wasm/module';
+import { B64_VALUE } from './decode';
 
 /** The URL in the module's `sourceMappingURL` section, if it has one. */
 export function sourceMappingURL(m: WasmModule): string | undefined {
@@ -28,14 +29,13 @@ export function decodeDataUrl(url: string, where: string): string {
   }
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 function base64(s: string, where: string): Uint8Array {
   const clean = s.replace(/%3D/gi, '=').replace(/\s+/g, '').replace(/=+$/, '');
   const out = new Uint8Array(Math.floor((clean.length * 6) / 8));
   let acc = 0, bits = 0, o = 0;
   for (let i = 0; i < clean.length; i++) {
-    const v = B64.indexOf(clean[i] === '-' ? '+' : clean[i] === '_' ? '/' : clean[i]);
+    const c = clean[i] === '-' ? '+' : clean[i] === '_' ? '/' : clean[i];
+    const v = c.charCodeAt(0) < 128 ? B64_VALUE[c.charCodeAt(0)] : -1;
     if (v < 0) throw new FormatError(`data: URL has invalid base64 character ${JSON.stringify(clean[i])} at ${i}`, { file: where, section: 'sourceMappingURL' });
     acc = (acc << 6) | v; bits += 6;
     if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
