@@ -30,8 +30,19 @@ export interface LazyFile {
   loaded(): number;
 }
 
-/** Open `path` for lazy reading. Errors (missing file, directory) are typed, as for a whole-file read. */
-export function openLazy(path: string): LazyFile {
+/**
+ * Files up to this size are read whole when opened: one read of a few MB
+ * costs less than the hundreds of small reads (and their bookkeeping) a
+ * lookup in them would make; only bigger files are worth reading lazily.
+ */
+export const READ_WHOLE_BELOW = 4 << 20;
+
+/**
+ * Open `path` for lazy reading (files smaller than `readWholeBelow` bytes are
+ * read at once). Errors (missing file, directory) are typed, as for a
+ * whole-file read.
+ */
+export function openLazy(path: string, opts: { readWholeBelow?: number } = {}): LazyFile {
   let fd: number;
   try { fd = openSync(path, 'r'); } catch (e) { throw fileError(path, e); }
   let size: number;
@@ -95,6 +106,7 @@ export function openLazy(path: string): LazyFile {
     }
     return scratch.subarray(0, end - start);
   };
+  if (size > 0 && size < (opts.readWholeBelow ?? READ_WHOLE_BELOW)) readRun(0, npages);
   attachLoader(bytes, ensure, peek);
   return { bytes, file: path, loaded: () => loadedBytes };
 }

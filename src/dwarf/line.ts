@@ -4,6 +4,7 @@ import { DwarfSections } from './sections';
 import { readForm, readOffset, readAddress, FormContext } from './form';
 import type { Unit } from './unit';
 import { isDiscardedStart } from './ranges';
+import { withKernel, dropKernel } from './kernel';
 
 export interface LineFile {
   /** Name as written in the table (may be relative). */
@@ -307,10 +308,11 @@ const SCRATCH_KEEP = 1 << 20;
  * is_stmt, bit 1 end_sequence, bit 2 prologue_end.
  */
 function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
+  if (runInKernel(r, lp, p)) return;
   // rows are decoded into arrays reused from program to program, then copied out at their exact size
   const rows = (scratch ??= new Rows(4096));
   let A = rows.A, F = rows.F, L = rows.L, Co = rows.Co, Fl = rows.Fl, cap = rows.cap, n = 0;
-  const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
+  const ends: number[] = [];
   const lr = p.lineRange || 1, opBase = p.opcodeBase, minInst = p.minInst, lineBase = p.lineBase;
   const constAddPc = Math.floor((255 - opBase) / lr) * minInst;
   // special opcodes (most rows): their address and line advances, looked up (the tables are shared by programs with the same header values)
@@ -325,7 +327,7 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
   const stmt0 = p.defaultIsStmt ? 1 : 0;
   const bytes = r.bytes, end = r.end;
   // `flags` holds the next row's is_stmt (bit 0) and prologue_end (bit 2)
-  let address = 0, file = 1, line = 1, column = 0, flags = stmt0, seqStart = 0, pos = r.pos;
+  let address = 0, file = 1, line = 1, column = 0, flags = stmt0, pos = r.pos;
   while (pos < end) {
     const op = bytes[pos++];
     let endSeq = false;
@@ -387,18 +389,75 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
     n++;
     flags &= 1;
     if (endSeq) {
-      let begin = A[seqStart];
-      if (begin < 0x40000000) begin |= 0; // read from a Float64Array: make it a small integer again, not a boxed double
-      // empty sequences are dropped; sequences of discarded code (tombstone or 0 start, see isDiscardedStart) are set aside
-      if (address > begin) (isDiscardedStart(begin, p.addressSize) ? discarded : seqs).push({ begin, end: address, firstRow: seqStart, lastRow: n });
-      seqStart = n;
+      ends.push(n - 1);
       address = 0; file = 1; line = 1; column = 0; flags = stmt0;
     }
   }
   r.pos = pos;
   lp.addr = A.slice(0, n); lp.file = F.slice(0, n); lp.line = L.slice(0, n); lp.column = Co.slice(0, n); lp.flags = Fl.slice(0, n);
   if (rows.cap > SCRATCH_KEEP) scratch = undefined; // do not hold on to a huge program's arrays
+  setSequences(lp, ends, ends.length, p.addressSize);
+}
+
+/**
+ * The program's sequences from the indexes of its end_sequence rows (in
+ * `ends[0..count)`): empty sequences are dropped, sequences of discarded
+ * code (tombstone or 0 start, see isDiscardedStart) set aside, the rest
+ * sorted by end address.
+ */
+function setSequences(lp: LineProgram, ends: ArrayLike<number>, count: number, addressSize: number): void {
+  const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
+  const A = lp.addr;
+  let first = 0;
+  for (let i = 0; i < count; i++) {
+    const e = ends[i];
+    let begin = A[first];
+    const end = A[e];
+    if (begin < 0x40000000) begin |= 0; // read from a Float64Array: make it a small integer again, not a boxed double
+    if (end > begin) (isDiscardedStart(begin, addressSize) ? discarded : seqs).push({ begin, end, firstRow: first, lastRow: e + 1 });
+    first = e + 1;
+  }
   lp.discarded = discarded;
   seqs.sort((a, b) => a.end - b.end || a.begin - b.begin);
   lp.sequences = seqs;
+}
+
+// scratch layout of the line kernel from its base (bytes): state block, standard opcode lengths, program, rows, end rows
+const LK_STD = 64, LK_PROG = LK_STD + 256;
+const align8 = (x: number): number => (x + 7) & ~7;
+
+/**
+ * Run the program in the Wasm kernel (kernel/assembly/kernel.ts, `lines`):
+ * the same state machine, compiled, with room for one row per program
+ * byte. False when the kernel is unavailable or leaves the program to the
+ * general code (define_file, a value it does not decode, a read past the
+ * end: runProgram then reports it as before).
+ */
+function runInKernel(r: ByteReader, lp: LineProgram, p: Params): boolean {
+  const pos = r.pos, len = r.end - pos;
+  if (len <= 0 || len >= MAX_ROWS) return false;
+  const rows = len + 1;
+  const A = align8(LK_PROG + len), F = A + 8 * rows, L = F + 4 * rows, Co = L + 4 * rows, Fl = Co + 4 * rows, E = align8(Fl + rows);
+  const size = E + 4 * (Math.floor(len / 3) + 2);
+  return withKernel(size, (k) => {
+    if (!k) return false;
+    const B = k.base, buf = k.memory.buffer;
+    new Uint8Array(buf, B + LK_PROG, len).set(r.bytes.subarray(pos, r.end));
+    const std = new Uint8Array(buf, B + LK_STD, 256);
+    std.fill(0);
+    for (let i = 0; i < p.stdLens.length && i < 256; i++) std[i] = p.stdLens[i];
+    const st = new Int32Array(buf, B, 16);
+    st[0] = p.opcodeBase; st[1] = p.lineRange || 1; st[2] = p.minInst; st[3] = p.lineBase; st[4] = p.defaultIsStmt ? 1 : 0; st[5] = B + LK_STD;
+    st[6] = B + A; st[7] = B + F; st[8] = B + L; st[9] = B + Co; st[10] = B + Fl; st[11] = B + E;
+    let status: number;
+    try { status = k.lines(B + LK_PROG, B + LK_PROG + len, B); } catch { dropKernel(); return false; }
+    if (status !== 0) return false;
+    const n = st[12], nseq = st[13];
+    lp.addr = new Float64Array(buf, B + A, n).slice(); lp.file = new Uint32Array(buf, B + F, n).slice();
+    lp.line = new Uint32Array(buf, B + L, n).slice(); lp.column = new Uint32Array(buf, B + Co, n).slice();
+    lp.flags = new Uint8Array(buf, B + Fl, n).slice();
+    setSequences(lp, new Int32Array(buf, B + E, nseq), nseq, p.addressSize);
+    r.pos = r.end;
+    return true;
+  });
 }

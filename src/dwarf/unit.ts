@@ -9,7 +9,8 @@ import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ra
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { skim, skimInfo, skimPlan, SkimState, SKIM_STOP, SKIM_REC } from './skim';
+import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE } from './skim';
+import { ScopeRecords } from './scope';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
 
@@ -17,8 +18,6 @@ const MAX_DEPTH = 2000;
 const UNIT_KINDS: readonly UnitKind[] = ['compile', 'type', 'partial', 'skeleton', 'split_compile', 'split_type'];
 /** Abbreviation codes below this are cached in flat arrays during a DIE walk. */
 const WALK_CACHE = 256;
-/** Abbreviation codes `skim` decodes (one or two LEB128 bytes). */
-const MAX_SKIM_CODE = 0x4000;
 const EMPTY: Die[] = [];
 Object.freeze(EMPTY);
 
@@ -194,7 +193,7 @@ export class Unit implements FormContext {
     if (this._dies) return this._dies;
     const dies: Die[] = [];
     this._dies = dies;
-    const reuse = this._lightList;
+    const reuse = this._scope?.made();
     this.walk((d, parent) => {
       d.parent = parent;
       d._children = d.hasChildren ? [] : EMPTY;
@@ -205,92 +204,93 @@ export class Unit implements FormContext {
   }
 
   /**
-   * Materialize only the DIEs a symbol lookup needs (subprograms, inlined
-   * subroutines and the namespaces/types that qualify their names), with
-   * `parent` set to the nearest materialized ancestor. Much cheaper than
-   * `parseTree` on big units; a later `parseTree` reuses these objects (and
-   * fixes their parents), so identities stay stable.
+   * The DIEs a symbol lookup needs (subprograms, inlined subroutines and
+   * the namespaces/types that qualify their names), as records from one
+   * walk over the unit (see ScopeRecords); DIE objects are made only for
+   * the records asked for. Much cheaper than `parseTree` on big units.
+   */
+  scopeRecords(): ScopeRecords | undefined {
+    if (this._scope === undefined) {
+      const root = this.root();
+      this._scope = root ? new ScopeRecords(this, root, this.scanScope(root)) : null;
+    }
+    return this._scope ?? undefined;
+  }
+  private _scope?: ScopeRecords | null;
+
+  /**
+   * All the DIEs of `scopeRecords`, the root first, each with `parent` set
+   * to its nearest such ancestor; a later `parseTree` reuses these objects
+   * (and fixes their parents), so identities stay stable.
    */
   scopeDies(): Die[] {
     if (this._dies) return this._dies.filter((d) => SCOPE_TAGS.has(d.tag));
-    return (this._lightList ??= this.scanScope());
+    const sc = this.scopeRecords();
+    if (!sc) return [];
+    const out = [sc.root];
+    for (let i = 0; i < sc.count; i++) out.push(sc.die(i));
+    return out;
   }
 
   /**
-   * The DIEs of `scopeDies`: a walk over the whole tree that materializes
-   * only DIEs with a SCOPE_TAGS tag, each with `parent` set to its nearest
-   * such ancestor. `skim` (skim.ts) decodes most DIEs; this classifies each
-   * abbreviation code on first sight and reads the DIEs skim does not
+   * The walk of `scopeRecords`: over the whole tree, recording only DIEs
+   * with a SCOPE_TAGS tag, each with its nearest such ancestor. `SkimWalk`
+   * (skim.ts, the Wasm kernel) decodes most DIEs; this classifies each
+   * abbreviation code on first sight and reads the DIEs the kernel does not
    * (errors are reported as for the full tree: the DIEs read before an
-   * error are kept).
+   * error are kept). Returns the records and the abbreviation per code.
    */
-  private scanScope(): Die[] {
-    const root = this.root();
-    if (!root) return [];
-    const list: Die[] = [root];
-    if (!root.hasChildren) return list;
-    const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
-    const base = this.sectionBase, abbrevs = this.abbrevs, bytes = r.bytes, end = r.end;
-    // the walk state's arrays are reused from unit to unit (a scan is never re-entered)
-    const st = (skimScratch ??= { depth: 0, anc: new Int32Array(MAX_DEPTH), rec: new Int32Array(SKIM_REC * 512), n: 0, done: false });
-    st.depth = 0; st.n = 0; st.done = false;
-    st.anc[0] = -1;
-    let info = new Int32Array(128).fill(SKIM_STOP);
-    const plans: Array<Int32Array | undefined> = [];
+  private scanScope(root: Die): { rec: Int32Array; byCode: Array<Abbrev | undefined> } {
     const byCode: Array<Abbrev | undefined> = [];
-    try {
-      this.readDieAt(r); // the root again, to advance
-      let pos = r.pos;
-      while (pos < end) {
-        pos = skim(bytes, pos, end, info, plans, st);
-        if (st.done || pos >= end) break;
-        if (st.n > st.rec.length - SKIM_REC) { const g = new Int32Array(st.rec.length * 2); g.set(st.rec); st.rec = g; continue; }
-        const at = pos;
-        r.pos = at;
-        const code = r.ulebN();
-        let ab = byCode[code];
-        if (!ab) {
-          ab = abbrevs.get(code);
-          if (!ab) this.noAbbrev(r, code, at);
-          byCode[code] = ab;
-          if (code < MAX_SKIM_CODE) {
-            if (code >= info.length) { const g = new Int32Array(Math.min(MAX_SKIM_CODE, 1 << (32 - Math.clz32(code)))).fill(SKIM_STOP); g.set(info); info = g; }
-            const pl = this.planOf(ab);
-            const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
-            const kp = fsz >= 0 ? undefined : skimPlan(pl);
-            if (fsz >= 0 || kp) { info[code] = skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz); plans[code] = kp; continue; }
+    if (!root.hasChildren) return { rec: new Int32Array(0), byCode };
+    const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
+    const abbrevs = this.abbrevs;
+    const rec = SkimWalk.run(r.bytes, r.pos, r.end, MAX_DEPTH - 1, (w) => {
+      try {
+        this.readDieAt(r); // the root again, to advance
+        let pos = r.pos;
+        const end = r.end;
+        while (pos < end) {
+          pos = w.skim(pos);
+          if (w.done || pos >= end) break;
+          if (w.full) { w.grow(); continue; }
+          const at = pos;
+          r.pos = at;
+          const code = r.ulebN();
+          if (code === 0) { if (!w.close()) break; pos = r.pos; continue; }
+          let ab = byCode[code];
+          if (!ab) {
+            ab = abbrevs.get(code);
+            if (!ab) this.noAbbrev(r, code, at);
+            byCode[code] = ab;
+            if (code < MAX_SKIM_CODE) {
+              const pl = this.planOf(ab);
+              const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
+              const kp = fsz >= 0 ? undefined : skimPlan(pl);
+              if (fsz >= 0 || kp) {
+                w.classify(code, skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), kp);
+                if (w.kernel) continue;
+              }
+            }
           }
+          // the general way, for this one DIE (a form skim does not decode, values past the end, a long code, the depth limit, no kernel)
+          const attrsPos = r.pos;
+          this.skipAttrs(r, ab);
+          let self = w.parent;
+          if (ab._scope ??= SCOPE_TAGS.has(ab.tag)) self = w.keep(at, attrsPos, self, code);
+          if (ab.hasChildren) {
+            if (w.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
+            w.open(self);
+          }
+          pos = r.pos;
         }
-        // the general way, for this one DIE (a form skim does not decode, values past the end, a long code, the depth limit)
-        const attrsPos = r.pos;
-        this.skipAttrs(r, ab);
-        let self = st.anc[st.depth];
-        if (ab._scope ??= SCOPE_TAGS.has(ab.tag)) {
-          const rec = st.rec, n = st.n;
-          rec[n] = at; rec[n + 1] = attrsPos; rec[n + 2] = self; rec[n + 3] = code;
-          self = n;
-          st.n += SKIM_REC;
-        }
-        if (ab.hasChildren) {
-          if (st.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
-          st.anc[++st.depth] = self;
-        }
-        pos = r.pos;
+      } catch (e) {
+        this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
       }
-    } catch (e) {
-      this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
-    }
-    const rec = st.rec;
-    for (let i = 0; i < st.n; i += SKIM_REC) {
-      const d = new Die(this, rec[i] - base, byCode[rec[i + 3]]!, rec[i + 1]);
-      const p = rec[i + 2];
-      d.parent = p < 0 ? root : list[1 + p / SKIM_REC];
-      list.push(d);
-    }
-    return list;
+      return w.records();
+    });
+    return { rec, byCode };
   }
-  /** DIEs of `scopeDies`, in offset order (the walk's order). */
-  private _lightList?: Die[];
 
   /**
    * Walk the whole DIE tree in order, materializing every DIE (reusing the
@@ -365,10 +365,13 @@ export class Unit implements FormContext {
     }
   }
 
+  /** @internal the DIE at an offset if the whole tree is parsed already (ScopeRecords hands out those). */
+  parsedDieAt(offset: number): Die | undefined { return this._dies ? findByOffset(this._dies, offset) : undefined; }
+
   /** The DIE at a section-relative offset in this unit (binary search over the parsed tree). */
   dieAt(offset: number): Die | undefined {
-    if (!this._dies && this._lightList) {
-      const light = findByOffset(this._lightList, offset);
+    if (!this._dies && this._scope) {
+      const light = this._scope.dieAtOffset(offset);
       if (light) return light;
     }
     return findByOffset(this.parseTree(), offset);
@@ -457,17 +460,9 @@ export class Unit implements FormContext {
 
   /** Address ranges of a DIE (low_pc/high_pc or DW_AT_ranges); empty when absent or unreadable (diagnostic recorded). */
   dieRanges(die: Die): AddrRange[] {
-    // the common shape (low_pc as an address, high_pc as an address or a length, both at fixed offsets): straight from the bytes
-    const lay = this.lowHighOf(die.abbrev);
-    if (lay.length !== 0) {
-      const b = this.dwarf.sections.get(this.dieSection)!.bytes, as = this.addressSize;
-      const low = readLE(b, die.attrsPos + lay[0], as), high = readLE(b, die.attrsPos + lay[1], lay[2]);
-      if (low >= 0 && high >= 0) {
-        const end = lay[3] === 1 ? high : low + high;
-        if (end <= low || isDiscardedStart(low, as)) return [];
-        return [{ begin: low, end }];
-      }
-    }
+    const k = this.simpleRange(die.abbrev, die.attrsPos, rangeOut);
+    if (k === 0) return [];
+    if (k === 1) return [{ begin: rangeOut[0], end: rangeOut[1] }];
     try {
       if (!die.has(C.DW_AT_ranges)) {
         // fast path without allocations: low_pc (addr/addrx) + high_pc (addr or length)
@@ -504,6 +499,24 @@ export class Unit implements FormContext {
       this.diagnostic(`ranges of DIE 0x${die.offset.toString(16)}: ${msg(e)}`);
       return [];
     }
+  }
+
+  /**
+   * The range of a DIE of the common shape (low_pc as an address, high_pc
+   * as an address or a length, both at fixed offsets), straight from the
+   * bytes: 1 with [begin, end) in `out`, 0 for no range (empty, or
+   * discarded code), -1 for another shape (then use `dieRanges`).
+   */
+  simpleRange(ab: Abbrev, attrsPos: number, out: Float64Array): number {
+    const lay = this.lowHighOf(ab);
+    if (lay.length === 0) return -1;
+    const b = this.dwarf.sections.get(this.dieSection)!.bytes, as = this.addressSize;
+    const low = readLE(b, attrsPos + lay[0], as), high = readLE(b, attrsPos + lay[1], lay[2]);
+    if (low < 0 || high < 0) return -1;
+    const end = lay[3] === 1 ? high : low + high;
+    if (end <= low || isDiscardedStart(low, as)) return 0;
+    out[0] = low; out[1] = end;
+    return 1;
   }
 
   /**
@@ -555,8 +568,7 @@ export class Unit implements FormContext {
 }
 
 const NO_LAYOUT = new Int32Array(0);
-/** Walk state for `scanScope`, kept between units. */
-let skimScratch: SkimState | undefined;
+const rangeOut = new Float64Array(2);
 
 /** Binary search of DIEs in offset order. */
 function findByOffset(dies: Die[], offset: number): Die | undefined {

@@ -24,7 +24,7 @@ test('openLazy reads only the ranges ensured, with the file\'s bytes', () => {
     const data = new Uint8Array(20000);
     for (let i = 0; i < data.length; i++) data[i] = (i * 7 + 1) & 0xff || 1;
     writeFileSync(f, data);
-    const lf = openLazy(f);
+    const lf = openLazy(f, { readWholeBelow: 0 });
     assert.equal(lf.bytes.length, data.length);
     assert.equal(lf.loaded(), 0);
     assert.equal(lf.bytes[5000], 0, 'nothing read yet');
@@ -45,6 +45,18 @@ test('openLazy reads only the ranges ensured, with the file\'s bytes', () => {
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('openLazy reads a small file whole when it is opened', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lazy-'));
+  try {
+    const f = join(dir, 'x.bin');
+    const data = new Uint8Array(20000).map((_, i) => (i * 13 + 5) & 0xff);
+    writeFileSync(f, data);
+    const lf = openLazy(f);
+    assert.equal(lf.loaded(), data.length);
+    assert.deepEqual(lf.bytes, data);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('openLazy: missing file, directory and a file that shrinks give typed errors', () => {
   assert.throws(() => openLazy('/nonexistent/x.wasm'), (e: unknown) => e instanceof WasmCoreError && e.code === 'E_NOT_FOUND');
   const dir = mkdtempSync(join(tmpdir(), 'lazy-'));
@@ -52,7 +64,7 @@ test('openLazy: missing file, directory and a file that shrinks give typed error
     assert.throws(() => openLazy(dir), (e: unknown) => e instanceof WasmCoreError && e.code === 'E_ARGUMENT');
     const f = join(dir, 'y.bin');
     writeFileSync(f, new Uint8Array(10000).fill(3));
-    const lf = openLazy(f);
+    const lf = openLazy(f, { readWholeBelow: 0 });
     truncateSync(f, 100);
     assert.throws(() => loaderOf(lf.bytes)!(5000, 6000), (e: unknown) => e instanceof WasmCoreError && /shrank/.test(e.message));
   } finally { rmSync(dir, { recursive: true, force: true }); }
@@ -66,7 +78,7 @@ test('a lazily read module symbolizes exactly as the whole file does (corpus mod
   let compared = 0;
   for (const file of mods) {
     const whole = new WasmModule(new Uint8Array(readFileSync(file)), file);
-    const lf = openLazy(file);
+    const lf = openLazy(file, { readWholeBelow: 0 });
     const lazy = new WasmModule(lf.bytes, file);
     assert.deepEqual(lazy.sections, whole.sections, file);
     if (whole.section(10) === undefined) continue;

@@ -1,0 +1,236 @@
+// The DWARF kernels, in AssemblyScript (compiled to Wasm by scripts/build-kernel.mjs,
+// embedded in ../binary.ts). A one-shot symbolization runs its few hot loops only
+// once, and a JavaScript loop run once runs mostly in V8's interpreter; Wasm has no
+// interpreter tier, so these loops run at compiled speed from their first byte.
+// They read and write only the linear memory the caller (../index.ts) lays out, stop
+// at anything unusual, and leave that to the TypeScript code, which reports errors.
+//
+// skim:  walks DIEs (see ../../skim.ts for the protocol and the record layout).
+// lines: runs a line-number program (see ../../line.ts, runProgram).
+
+// ---- skim ------------------------------------------------------------------------
+
+/** Skim state block (i32 fields). */
+const S_DEPTH = 0, S_N = 4, S_DONE = 8, S_ANC = 12, S_MAXDEPTH = 16, S_REC = 20, S_RECCAP = 24, S_INFO = 28, S_NCODES = 32, S_PLANIDX = 36, S_PLANDATA = 40;
+const SKIM_CHILDREN = 1, SKIM_FIXED = 2, SKIM_KEEP = 4;
+const K_LEB = -1, K_BLOCK_LEB = -2, K_STRING = -3, K_BLOCK1 = -4, K_BLOCK2 = -5, K_BLOCK4 = -6;
+
+/** Walk DIEs from `pos` to `end` (memory addresses); returns where it stopped. */
+export function skim(pos: i32, end: i32, st: i32): i32 {
+  let depth = load<i32>(st + S_DEPTH), n = load<i32>(st + S_N);
+  const anc = load<i32>(st + S_ANC), maxDepth = load<i32>(st + S_MAXDEPTH), rec = load<i32>(st + S_REC);
+  const full = load<i32>(st + S_RECCAP) - 4, info = load<i32>(st + S_INFO), ncodes = load<i32>(st + S_NCODES);
+  const planIdx = load<i32>(st + S_PLANIDX), planData = load<i32>(st + S_PLANDATA);
+  while (pos < end) {
+    let code = <i32>load<u8>(pos);
+    if (code == 0) {
+      pos++;
+      if (depth == 0) { store<i32>(st + S_DONE, 1); break; }
+      depth--;
+      continue;
+    }
+    let p = pos + 1;
+    if (code >= 0x80) {
+      if (p >= end) break;
+      const b = <i32>load<u8>(p);
+      if (b >= 0x80) break;
+      code = (code & 0x7f) | (b << 7);
+      p++;
+    }
+    if (code >= ncodes) break;
+    const inf = load<i32>(info + (code << 2));
+    if (inf < 0) break;
+    const attrs = p;
+    if ((inf & SKIM_FIXED) != 0) p += inf >> 3;
+    else {
+      const pi = planIdx + (code << 3);
+      const ps = load<i32>(pi);
+      if (ps < 0) break;
+      const pe = ps + load<i32>(pi + 4);
+      for (let i = ps; i < pe && p <= end; i++) {
+        const x = load<i32>(planData + (i << 2));
+        if (x >= 0) { p += x; continue; }
+        if (x == K_LEB) {
+          const s0 = p;
+          while (p < end && load<u8>(p) >= 0x80) p++;
+          p = p - s0 > 20 ? end + 1 : p + 1;
+          continue;
+        }
+        if (x == K_BLOCK_LEB) {
+          let len: i64 = 0, shift: i64 = 0, ok = false;
+          for (let k = 0; k < 5 && p < end; k++) {
+            const b = <i64>load<u8>(p++);
+            len |= (b & 0x7f) << shift;
+            if (b < 0x80) { ok = true; break; }
+            shift += 7;
+          }
+          p = ok && len <= <i64>(end - p) ? p + <i32>len : end + 1;
+          continue;
+        }
+        if (x == K_STRING) {
+          while (p < end && load<u8>(p) != 0) p++;
+          p = p < end ? p + 1 : end + 1;
+          continue;
+        }
+        if (x == K_BLOCK1) { p = p < end ? p + 1 + <i32>load<u8>(p) : end + 1; continue; }
+        if (x == K_BLOCK2) { p = p + 2 <= end ? p + 2 + <i32>load<u16>(p) : end + 1; continue; }
+        // K_BLOCK4
+        if (p + 4 > end) { p = end + 1; continue; }
+        const len4 = <i64>load<u32>(p);
+        p = len4 <= <i64>(end - p - 4) ? p + 4 + <i32>len4 : end + 1;
+      }
+    }
+    if (p > end) break; // values past the end: the general code reports it
+    let self = load<i32>(anc + (depth << 2));
+    if ((inf & SKIM_KEEP) != 0) {
+      if (n > full) break;
+      const r = rec + (n << 2);
+      store<i32>(r, pos); store<i32>(r, attrs, 4); store<i32>(r, self, 8); store<i32>(r, code, 12);
+      self = n;
+      n += 4;
+    }
+    if ((inf & SKIM_CHILDREN) != 0) {
+      if (depth >= maxDepth) { if ((inf & SKIM_KEEP) != 0) n -= 4; break; }
+      depth++;
+      store<i32>(anc + (depth << 2), self);
+    }
+    pos = p;
+  }
+  store<i32>(st + S_DEPTH, depth); store<i32>(st + S_N, n);
+  return pos;
+}
+
+// ---- lines -----------------------------------------------------------------------
+
+/** Line state block: i32 fields, then f64 fields at L_F64. */
+const L_OPBASE = 0, L_LINERANGE = 4, L_MININST = 8, L_LINEBASE = 12, L_STMT0 = 16, L_STDLENS = 20;
+const L_ROWS_A = 24, L_ROWS_F = 28, L_ROWS_L = 32, L_ROWS_C = 36, L_ROWS_FL = 40, L_SEQ = 44;
+const L_N = 48, L_NSEQ = 52;
+const DW_LNS_copy = 1, DW_LNS_advance_pc = 2, DW_LNS_advance_line = 3, DW_LNS_set_file = 4, DW_LNS_set_column = 5,
+  DW_LNS_negate_stmt = 6, DW_LNS_set_basic_block = 7, DW_LNS_const_add_pc = 8, DW_LNS_fixed_advance_pc = 9,
+  DW_LNS_set_prologue_end = 10, DW_LNS_set_epilogue_begin = 11, DW_LNS_set_isa = 12;
+const DW_LNE_end_sequence = 1, DW_LNE_set_address = 2, DW_LNE_define_file = 3;
+
+/** Set by uleb/sleb: the position after the value, or -1 when it is one `lines` leaves to the general code. */
+let next: i32 = 0;
+
+/** Unsigned LEB128 of at most 7 bytes (49 bits: exact as a double); sets `next`. */
+function uleb(p: i32, end: i32): u64 {
+  let v: u64 = 0, shift: u64 = 0;
+  for (let k = 0; k < 7; k++) {
+    if (p >= end) break;
+    const b = <u64>load<u8>(p++);
+    v |= (b & 0x7f) << shift;
+    if (b < 0x80) { next = p; return v; }
+    shift += 7;
+  }
+  next = -1;
+  return 0;
+}
+
+/** Signed LEB128 of at most 7 bytes; sets `next`. */
+function sleb(p: i32, end: i32): f64 {
+  let v: i64 = 0, shift: i64 = 0;
+  for (let k = 0; k < 7; k++) {
+    if (p >= end) break;
+    const b = <i64>load<u8>(p++);
+    v |= (b & 0x7f) << shift;
+    shift += 7;
+    if (b < 0x80) {
+      if ((b & 0x40) != 0) v -= <i64>1 << shift;
+      next = p;
+      return <f64>v;
+    }
+  }
+  next = -1;
+  return 0;
+}
+
+/**
+ * Run the line program in [pos, end). Rows go to the row arrays (room for one
+ * row per program byte, enough for any program), the index of every
+ * end_sequence row to the sequence array. Returns 0 when the program ran to
+ * its end, or 1 at anything the general code must do (define_file, a value or
+ * length it does not decode, a read past the end): the caller then runs the
+ * whole program there.
+ */
+export function lines(pos: i32, end: i32, st: i32): i32 {
+  const opBase = load<i32>(st + L_OPBASE), lr = load<i32>(st + L_LINERANGE), minInst = load<i32>(st + L_MININST);
+  const lineBase = load<i32>(st + L_LINEBASE), stmt0 = load<i32>(st + L_STMT0), stdLens = load<i32>(st + L_STDLENS);
+  const A = load<i32>(st + L_ROWS_A), F = load<i32>(st + L_ROWS_F), L = load<i32>(st + L_ROWS_L), Co = load<i32>(st + L_ROWS_C), Fl = load<i32>(st + L_ROWS_FL);
+  const seq = load<i32>(st + L_SEQ);
+  const constAdd: i32 = ((255 - opBase) / lr) * minInst; // integer division (as Math.floor: both are >= 0)
+  const constAddPc = <f64>constAdd;
+  let n = 0, nseq = 0;
+  let address: f64 = 0, line: f64 = 1;
+  let file: u32 = 1, column: u32 = 0, flags = stmt0;
+  let status = 0;
+  while (pos < end) {
+    const op = <i32>load<u8>(pos++);
+    let endSeq = false;
+    if (op >= opBase) {
+      const adj: i32 = op - opBase;
+      const da: i32 = (adj / lr) * minInst, dl: i32 = lineBase + (adj % lr);
+      address += <f64>da;
+      line += <f64>dl;
+    } else if (op == 0) {
+      const len64 = uleb(pos, end);
+      if (next < 0) { status = 1; break; }
+      const at = next;
+      if (len64 == 0 || len64 > <u64>(end - at)) { status = 1; break; }
+      const len = <i32>len64;
+      const sub = <i32>load<u8>(at);
+      if (sub == DW_LNE_end_sequence) endSeq = true;
+      else if (sub == DW_LNE_set_address) {
+        const size = len - 1;
+        if (size >= 8) {
+          const hi = load<u32>(at + 5);
+          if (hi >= 0x200000) { status = 1; break; }
+          address = <f64>hi * 4294967296.0 + <f64>load<u32>(at + 1);
+        } else if (size == 4) address = <f64>load<u32>(at + 1);
+        else if (size == 2) address = <f64>load<u16>(at + 1);
+        else if (size == 1) address = <f64>load<u8>(at + 1);
+        else { status = 1; break; }
+      } else if (sub == DW_LNE_define_file) { status = 1; break; }
+      pos = at + len;
+      if (!endSeq) continue;
+    } else {
+      if (op == DW_LNS_copy) { /* a row */ }
+      else if (op == DW_LNS_advance_pc) { const v = uleb(pos, end); if (next < 0) { status = 1; break; } pos = next; address += <f64>v * <f64>minInst; continue; }
+      else if (op == DW_LNS_advance_line) { const v = sleb(pos, end); if (next < 0) { status = 1; break; } pos = next; line += v; continue; }
+      else if (op == DW_LNS_set_file) { const v = uleb(pos, end); if (next < 0) { status = 1; break; } pos = next; file = <u32>v; continue; }
+      else if (op == DW_LNS_set_column) { const v = uleb(pos, end); if (next < 0) { status = 1; break; } pos = next; column = <u32>v; continue; }
+      else if (op == DW_LNS_negate_stmt) { flags ^= 1; continue; }
+      else if (op == DW_LNS_set_basic_block || op == DW_LNS_set_epilogue_begin) continue;
+      else if (op == DW_LNS_const_add_pc) { address += constAddPc; continue; }
+      else if (op == DW_LNS_fixed_advance_pc) { if (pos + 2 > end) { status = 1; break; } address += <f64>load<u16>(pos); pos += 2; continue; }
+      else if (op == DW_LNS_set_prologue_end) { flags |= 4; continue; }
+      else {
+        // set_isa and opcodes this table does not know: skip their LEB128 operands
+        const k = op == DW_LNS_set_isa ? 1 : <i32>load<u8>(stdLens + op);
+        let ok = true;
+        for (let i = 0; i < k; i++) { uleb(pos, end); if (next < 0) { ok = false; break; } pos = next; }
+        if (!ok) { status = 1; break; }
+        continue;
+      }
+    }
+    // a row: a special opcode, copy or end_sequence
+    store<f64>(A + (n << 3), address);
+    store<u32>(F + (n << 2), file);
+    store<u32>(L + (n << 2), line < 0 ? 0 : <u32>(<i64>line));
+    store<u32>(Co + (n << 2), column);
+    store<u8>(Fl + n, <u8>(flags | (endSeq ? 2 : 0)));
+    n++;
+    flags &= 1;
+    if (endSeq) {
+      store<i32>(seq + (nseq << 2), n - 1);
+      nseq++;
+      address = 0; file = 1; line = 1; column = 0; flags = stmt0;
+    }
+  }
+  store<i32>(st + L_N, n); store<i32>(st + L_NSEQ, nseq);
+  return status;
+}
+
+/** First free byte of linear memory (after the kernel's own data): where the caller's layout may start. */
+export function heapBase(): i32 { return <i32>__heap_base; }

@@ -1,0 +1,66 @@
+import type { Abbrev } from './abbrev';
+import { Die } from './die';
+import type { Unit } from './unit';
+import { SKIM_REC } from './skim';
+
+/**
+ * The scope DIEs of one unit (subprograms, inlined subroutines and the
+ * namespaces/types that qualify their names) as records from one walk
+ * (Unit.scopeRecords): for record i, the DIE's position, its first value,
+ * its nearest recorded ancestor and its abbreviation. A symbol lookup reads
+ * what it needs (tag, low/high pc) from the records and makes DIE objects
+ * only for the functions an address falls into, so a unit of tens of
+ * thousands of DIEs does not become tens of thousands of objects.
+ */
+export class ScopeRecords {
+  private readonly made_: Array<Die | undefined>;
+  private readonly base: number;
+
+  constructor(readonly unit: Unit, readonly root: Die, private readonly scan: { rec: Int32Array; byCode: Array<Abbrev | undefined> }) {
+    this.made_ = new Array<Die | undefined>(scan.rec.length / SKIM_REC);
+    this.base = unit.sectionBase;
+  }
+
+  /** Records (the root is not one). */
+  get count(): number { return this.made_.length; }
+  abbrev(i: number): Abbrev { return this.scan.byCode[this.scan.rec[i * SKIM_REC + 3]]!; }
+  /** Absolute position of record i's first attribute value. */
+  attrsPos(i: number): number { return this.scan.rec[i * SKIM_REC + 1]; }
+  /** Section-relative offset of record i's DIE. */
+  offset(i: number): number { return this.scan.rec[i * SKIM_REC] - this.base; }
+  /** Record of the nearest recorded ancestor, -1 for the root. */
+  parent(i: number): number { const p = this.scan.rec[i * SKIM_REC + 2]; return p < 0 ? -1 : p / SKIM_REC; }
+
+  /** The DIE of record i (made once; the unit's tree DIE once the tree is parsed), `parent` its nearest recorded ancestor. */
+  die(i: number): Die {
+    let d = this.made_[i];
+    if (d) return d;
+    d = this.unit.parsedDieAt(this.offset(i));
+    if (!d) {
+      d = new Die(this.unit, this.offset(i), this.abbrev(i), this.attrsPos(i));
+      const p = this.parent(i);
+      d.parent = p < 0 ? this.root : this.die(p);
+    }
+    return (this.made_[i] = d);
+  }
+
+  /** The DIEs made so far, in offset order (for the tree parse to reuse). */
+  made(): Die[] {
+    const out: Die[] = [this.root];
+    for (const d of this.made_) if (d) out.push(d);
+    return out;
+  }
+
+  /** The root or the recorded DIE at a section-relative offset. */
+  dieAtOffset(offset: number): Die | undefined {
+    if (offset === this.root.offset) return this.root;
+    const rec = this.scan.rec, pos = offset + this.base;
+    let lo = 0, hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, p = rec[mid * SKIM_REC];
+      if (p === pos) return this.die(mid);
+      if (p < pos) lo = mid + 1; else hi = mid - 1;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The Wasm kernels (src/dwarf/kernel/) give exactly what the general
+ * TypeScript code gives:
+ *  - binary.ts is what scripts/build-kernel.mjs builds from the kernel
+ *    source with the pinned AssemblyScript (installed by `npm ci`);
+ *  - every line program of every corpus module and fixture decodes to the
+ *    same rows and sequences with and without the kernel, and so do 400
+ *    damaged copies (same rows, same diagnostics, same errors);
+ *  - the scope walk keeps the same DIEs with the kernel off (the general
+ *    code then reads every DIE) as the full tree walk.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { WasmModule } from '../../../src/wasm/module';
+import { DwarfSections } from '../../../src/dwarf/sections';
+import { Dwarf } from '../../../src/dwarf/dwarf';
+import type { LineProgram } from '../../../src/dwarf/line';
+import { setKernelEnabled, withKernel } from '../../../src/dwarf/kernel';
+import { KERNEL_SOURCE_SHA256 } from '../../../src/dwarf/kernel/binary';
+import { corpusDwarfModules, fixtureModules } from '../../corpus';
+import { prng } from '../../prng';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+function programs(bytes: Uint8Array, file: string, kernel: boolean): Array<{ lp?: LineProgram; error?: string; diags: string[] }> {
+  setKernelEnabled(kernel);
+  try {
+    const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(bytes, file)));
+    return dw.units().map((u) => {
+      try { return { lp: u.lineProgram(), diags: [...u.diagnostics, ...dw.diagnostics] }; } catch (e) { return { error: String(e), diags: [] }; }
+    });
+  } finally { setKernelEnabled(true); }
+}
+
+function same(a: ReturnType<typeof programs>, b: ReturnType<typeof programs>, what: string): number {
+  assert.equal(a.length, b.length, what);
+  let rows = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    assert.equal(x.error, y.error, `${what} unit ${i}`);
+    assert.deepEqual(x.diags, y.diags, `${what} unit ${i}`);
+    if (!x.lp || !y.lp) { assert.equal(!!x.lp, !!y.lp, `${what} unit ${i}`); continue; }
+    for (const k of ['addr', 'file', 'line', 'column', 'flags'] as const) assert.deepEqual(x.lp[k], y.lp[k], `${what} unit ${i} ${k}`);
+    assert.deepEqual(x.lp.sequences, y.lp.sequences, `${what} unit ${i} sequences`);
+    assert.deepEqual(x.lp.discarded, y.lp.discarded, `${what} unit ${i} discarded`);
+    assert.deepEqual(x.lp.files.map((f) => f.path), y.lp.files.map((f) => f.path), `${what} unit ${i} files`);
+    rows += x.lp.rowCount;
+  }
+  return rows;
+}
+
+test('binary.ts is built from the kernel source by scripts/build-kernel.mjs', () => {
+  const src = readFileSync(join(ROOT, 'src/dwarf/kernel/assembly/kernel.ts'));
+  assert.equal(KERNEL_SOURCE_SHA256, createHash('sha256').update(src).digest('hex'), 'kernel source changed: run node scripts/build-kernel.mjs');
+  // rebuilds with the pinned asc and compares the whole generated file
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-kernel.mjs'), '--check'], { cwd: ROOT, stdio: 'pipe' });
+  assert.equal(withKernel(16, (k) => k !== undefined), true, 'the kernel loads');
+});
+
+test('line programs: the kernel gives the general code\'s rows and sequences on every module', (t) => {
+  const list = [...corpusDwarfModules(), ...fixtureModules()];
+  if (list.length === 0) { t.skip('no corpus or fixtures'); return; }
+  let rows = 0;
+  for (const file of list) {
+    const bytes = new Uint8Array(readFileSync(file));
+    rows += same(programs(bytes, file, true), programs(bytes, file, false), file);
+  }
+  assert.ok(rows > 100000, `${rows} rows compared`);
+});
+
+test('line programs: damaged programs give the same rows, diagnostics and errors with and without the kernel', () => {
+  const file = 'test/fixtures/cpp-clang19-O0/prog.wasm';
+  const orig = new Uint8Array(readFileSync(file));
+  const line = new WasmModule(orig, file).sections.find((s) => s.customName === '.debug_line')!;
+  const r01 = prng(11);
+  const rnd = (k: number): number => Math.floor(r01() * k);
+  const base = JSON.stringify(programs(orig, file, true).map((x) => x.lp && Array.from(x.lp.line)));
+  let changed = 0, failed = 0;
+  for (let n = 0; n < 400; n++) {
+    const bytes = orig.slice();
+    for (let k = 0; k < 1 + rnd(4); k++) bytes[line.contentStart + rnd(line.end - line.contentStart)] = rnd(256);
+    const a = programs(bytes, file, true), b = programs(bytes, file, false);
+    same(a, b, `mutation ${n}`);
+    if (a.some((x) => x.diags.length || x.error)) failed++;
+    else if (JSON.stringify(a.map((x) => x.lp && Array.from(x.lp.line))) !== base) changed++;
+  }
+  assert.ok(failed > 10 && changed > 50, `${failed} mutations with diagnostics, ${changed} with other rows`);
+});
+
+test('scope walk without the kernel keeps what the full tree walk keeps', () => {
+  for (const file of fixtureModules()) {
+    const bytes = new Uint8Array(readFileSync(file));
+    setKernelEnabled(false);
+    let light: number[][];
+    try {
+      const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(bytes, file)));
+      light = dw.units().map((u) => u.scopeDies().map((d) => d.offset));
+    } finally { setKernelEnabled(true); }
+    const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(bytes, file)));
+    const withKernel = dw.units().map((u) => u.scopeDies().map((d) => d.offset));
+    assert.deepEqual(light, withKernel, file);
+  }
+});
