@@ -1,7 +1,8 @@
+import * as C from './constants';
 import type { Abbrev } from './abbrev';
 import { Die } from './die';
 import type { Unit } from './unit';
-import { SKIM_REC } from './skim';
+import { SKIM_REC, SUB_ENTRY, type SubEntries } from './skim';
 
 /**
  * The scope DIEs of one unit (subprograms, inlined subroutines and the
@@ -16,7 +17,7 @@ export class ScopeRecords {
   private readonly made_: Array<Die | undefined>;
   private readonly base: number;
 
-  constructor(readonly unit: Unit, readonly root: Die, private readonly scan: { rec: Int32Array; byCode: Array<Abbrev | undefined> }) {
+  constructor(readonly unit: Unit, readonly root: Die, private readonly scan: { rec: Int32Array; subs: SubEntries; byCode: Array<Abbrev | undefined> }) {
     this.made_ = new Array<Die | undefined>(scan.rec.length / SKIM_REC);
     this.base = unit.sectionBase;
   }
@@ -30,6 +31,28 @@ export class ScopeRecords {
   offset(i: number): number { return this.scan.rec[i * SKIM_REC] - this.base; }
   /** Record of the nearest recorded ancestor, -1 for the root. */
   parent(i: number): number { const p = this.scan.rec[i * SKIM_REC + 2]; return p < 0 ? -1 : p / SKIM_REC; }
+
+  /**
+   * Subroutines with code (subprograms and inlined subroutines with low_pc
+   * or ranges), in tree order: entry j's record, whether it is inlined,
+   * the record of its nearest enclosing subprogram (-1: none), and its
+   * range when the walk could read it from the bytes (`subLow` -1: read
+   * the DIE's `ranges()`; else [low, end), possibly empty or discarded).
+   */
+  get subCount(): number { return this.scan.subs.length / SUB_ENTRY; }
+  /** The entries themselves (SUB_ENTRY f64s each: low, end, record * SKIM_REC, nearest subprogram record * SKIM_REC or -1, or -2 for a subprogram). */
+  get subs(): SubEntries { return this.scan.subs; }
+  subLow(j: number): number { return this.scan.subs[j * SUB_ENTRY]; }
+  subEnd(j: number): number { return this.scan.subs[j * SUB_ENTRY + 1]; }
+  subRecord(j: number): number { return this.scan.subs[j * SUB_ENTRY + 2] / SKIM_REC; }
+  subInlined(j: number): boolean { return this.scan.subs[j * SUB_ENTRY + 3] !== -2; }
+  subParent(j: number): number { const p = this.scan.subs[j * SUB_ENTRY + 3]; return p < 0 ? -1 : p / SKIM_REC; }
+
+  /** True if record i is record `anc` or one of its descendants (parents come before their children). */
+  within(i: number, anc: number): boolean {
+    while (i > anc) i = this.parent(i);
+    return i === anc;
+  }
 
   /** The DIE of record i (made once; the unit's tree DIE once the tree is parsed), `parent` its nearest recorded ancestor. */
   die(i: number): Die {
@@ -64,3 +87,16 @@ export class ScopeRecords {
     return undefined;
   }
 }
+
+/** 1 for a subprogram with code (low_pc or ranges), 2 for such an inlined subroutine, else 0 (cached on the abbreviation). */
+export function subroutineKind(ab: Abbrev): number {
+  let k = ab._sub;
+  if (k === undefined) {
+    const tag = ab.tag;
+    k = tag === C.DW_TAG_subprogram ? 1 : tag === C.DW_TAG_inlined_subroutine ? 2 : 0;
+    if (k !== 0 && !ab.attrs.some((a) => a.at === C.DW_AT_low_pc || a.at === C.DW_AT_ranges)) k = 0;
+    ab._sub = k;
+  }
+  return k;
+}
+

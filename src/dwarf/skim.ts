@@ -61,72 +61,94 @@ export function skimPlan(plan: Int32Array): Int32Array | undefined {
 /** Abbreviation codes the kernel's tables hold (codes of one or two LEB128 bytes). */
 export const MAX_SKIM_CODE = 0x4000;
 
-// scratch layout from the kernel's base (bytes): state block, info table, plan index, plan items, ancestors, unit bytes, records
-const ST = 0, INFO = 64, PLANIDX = INFO + 4 * MAX_SKIM_CODE, PLANDATA = PLANIDX + 8 * MAX_SKIM_CODE, PLAN_ITEMS = 16384;
-const ANC = PLANDATA + 4 * PLAN_ITEMS;
+// scratch layout from the kernel's base (bytes): state block, info table, plan index, plan items, subroutine info,
+// ancestors, nearest subprograms, unit bytes, then the two growing areas: records and subroutine entries
+const ST = 0, INFO = 128, PLANIDX = INFO + 4 * MAX_SKIM_CODE, PLANDATA = PLANIDX + 8 * MAX_SKIM_CODE, PLAN_ITEMS = 16384;
+const SUBINFO = PLANDATA + 4 * PLAN_ITEMS, FIXED_END = SUBINFO + 16 * MAX_SKIM_CODE;
 const S_DEPTH = 0, S_N = 1, S_DONE = 2, S_ANC = 3, S_MAXDEPTH = 4, S_REC = 5, S_RECCAP = 6, S_INFO = 7, S_NCODES = 8, S_PLANIDX = 9, S_PLANDATA = 10;
+const S_SUBINFO = 11, S_SUBANC = 12, S_SUB = 13, S_SUBCAP = 14, S_NS = 15, S_ADDRSIZE = 16;
+/** Subroutine flags of an abbreviation (`SkimWalk.classify`). */
+export const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8;
+/** f64s per subroutine entry: [low_pc (-1: not the simple shape, read the DIE), end, record, nearest subprogram record (-2: a subprogram)]. */
+export const SUB_ENTRY = 4;
+const REC0 = 512, SUB0 = 128;
+
+/** How the walk treats one abbreviation's DIEs, beyond skipping them. */
+export interface SubInfo {
+  /** SUB_* flags. */
+  flags: number;
+  /** With SUB_SIMPLE: offsets of low_pc (an address) and high_pc in the values, high_pc's size, and whether it is an address (else a length). */
+  low?: number; high?: number; highSize?: number; highIsAddr?: boolean;
+}
+
+/** The subroutine entries of a walk: SUB_ENTRY f64s each. */
+export type SubEntries = Float64Array;
 
 /**
  * One walk over a unit's DIEs: the unit's bytes copied into the kernel's
- * memory, the walk state (depth, nearest kept ancestors, records) there
- * too, and the classification of abbreviation codes. Positions in and out
- * are absolute file positions. Only inside `SkimWalk.run`.
+ * memory, the walk state (depth, nearest kept ancestors and subprograms,
+ * records, subroutine entries) there too, and the classification of
+ * abbreviation codes. Positions in and out are absolute file positions.
+ * Only inside `SkimWalk.run`.
  */
 export class SkimWalk {
   private i32!: Int32Array;
+  private f64!: Float64Array;
   private readonly delta: number;
   private planUsed = 0;
   private readonly k?: Kernel;
-
-  /** Records kept (each SKIM_REC i32s: DIE position, first value position, parent record, code). */
-  get n(): number { return this.i32[this.s + S_N]; }
-  get depth(): number { return this.i32[this.s + S_DEPTH]; }
-  get done(): boolean { return this.i32[this.s + S_DONE] !== 0; }
   private readonly s: number;
-
-  /** Walk the unit bytes [start, end) of `bytes` with `maxDepth` levels of nesting below the root. */
-  static run<T>(bytes: Uint8Array, start: number, end: number, maxDepth: number, f: (w: SkimWalk) => T): T {
-    const len = end - start;
-    const recStart = align(ANC + 4 * (maxDepth + 1) + len);
-    return withKernel(recStart + 4 * SKIM_REC * 512, (k) => f(new SkimWalk(k, bytes, start, end, maxDepth, recStart)));
-  }
-
+  private readonly base: number;
   private readonly recStart: number;
   private readonly end: number;
   /** Set when the kernel trapped (a bug): the general code does the rest of this walk. */
   private dead = false;
+  /** Subroutine flags per code for the general code (the kernel has its own table). */
+  private readonly subFlags: number[] = [];
 
-  private constructor(k: Kernel | undefined, bytes: Uint8Array, start: number, end: number, maxDepth: number, recStart: number) {
+  /** Walk the unit bytes [start, end) of `bytes` (addresses of `addressSize` bytes) with `maxDepth` levels of nesting below the root. */
+  static run<T>(bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, f: (w: SkimWalk) => T): T {
+    const len = end - start;
+    const bytesAt = FIXED_END + 8 * (maxDepth + 1);
+    const recStart = align(bytesAt + len);
+    return withKernel(recStart + 4 * SKIM_REC * REC0 + 8 * SUB_ENTRY * SUB0, (k) => f(new SkimWalk(k, bytes, start, end, maxDepth, addressSize, bytesAt, recStart)));
+  }
+
+  private constructor(k: Kernel | undefined, bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, bytesAt: number, recStart: number) {
     this.end = end;
+    // without the kernel: the same layout in plain memory, and `skim` leaves every DIE to the general code
+    this.k = k;
+    this.base = k ? k.base : 0;
+    const B = this.base;
+    this.recStart = B + recStart;
+    this.delta = B + bytesAt - start;
+    const buf = k ? k.memory.buffer : new ArrayBuffer(recStart + 4 * SKIM_REC * REC0 + 8 * SUB_ENTRY * SUB0);
+    this.views(buf);
     if (k) {
-      this.k = k;
-      const B = k.base;
-      this.recStart = B + recStart;
-      this.delta = B + ANC + 4 * (maxDepth + 1) - start;
-      this.i32 = new Int32Array(k.memory.buffer);
-      new Uint8Array(k.memory.buffer, start + this.delta, end - start).set(bytes.subarray(start, end));
-      this.s = (B + ST) >> 2;
-      this.i32.fill(SKIM_STOP, (B + INFO) >> 2, (B + INFO) / 4 + MAX_SKIM_CODE);
-      this.initState(B + ANC, maxDepth, B + INFO, B + PLANIDX, B + PLANDATA);
-    } else {
-      // no kernel: the same state in plain memory, and `skim` leaves every DIE to the general code
-      const words = 16 + maxDepth + 1 + 4 * SKIM_REC * 512;
-      this.i32 = new Int32Array(words);
-      this.recStart = 4 * (16 + maxDepth + 1);
-      this.delta = 0;
-      this.s = 0;
-      this.initState(4 * 16, maxDepth, 0, 0, 0);
+      new Uint8Array(buf, start + this.delta, end - start).set(bytes.subarray(start, end));
+      this.i32.fill(SKIM_STOP, (B + INFO) >> 2, ((B + INFO) >> 2) + MAX_SKIM_CODE);
     }
+    this.s = (B + ST) >> 2;
+    const a = this.i32, s = this.s, anc = B + FIXED_END, subAnc = anc + 4 * (maxDepth + 1);
+    a[s + S_DEPTH] = 0; a[s + S_N] = 0; a[s + S_DONE] = 0; a[s + S_NS] = 0;
+    a[s + S_ANC] = anc; a[s + S_MAXDEPTH] = maxDepth; a[s + S_REC] = this.recStart; a[s + S_RECCAP] = SKIM_REC * REC0;
+    a[s + S_INFO] = B + INFO; a[s + S_NCODES] = k ? MAX_SKIM_CODE : 0; a[s + S_PLANIDX] = B + PLANIDX; a[s + S_PLANDATA] = B + PLANDATA;
+    a[s + S_SUBINFO] = B + SUBINFO; a[s + S_SUBANC] = subAnc; a[s + S_SUB] = this.recStart + 4 * SKIM_REC * REC0; a[s + S_SUBCAP] = SUB0;
+    a[s + S_ADDRSIZE] = addressSize;
+    a[anc >> 2] = -1; a[subAnc >> 2] = -1;
   }
 
-  private initState(anc: number, maxDepth: number, info: number, planIdx: number, planData: number): void {
-    const a = this.i32, s = this.s;
-    a[s + S_DEPTH] = 0; a[s + S_N] = 0; a[s + S_DONE] = 0;
-    a[s + S_ANC] = anc; a[s + S_MAXDEPTH] = maxDepth; a[s + S_REC] = this.recStart;
-    a[s + S_RECCAP] = (this.i32.length * 4 - this.recStart) >> 2;
-    a[s + S_INFO] = info; a[s + S_NCODES] = this.k ? MAX_SKIM_CODE : 0; a[s + S_PLANIDX] = planIdx; a[s + S_PLANDATA] = planData;
-    a[(anc >> 2)] = -1;
+  private views(buf: ArrayBuffer): void {
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf, 0, buf.byteLength >> 3);
   }
+
+  /** Records kept (each SKIM_REC i32s: DIE position, first value position, parent record, code). */
+  get n(): number { return this.i32[this.s + S_N]; }
+  /** Subroutine entries written. */
+  get ns(): number { return this.i32[this.s + S_NS]; }
+  get depth(): number { return this.i32[this.s + S_DEPTH]; }
+  get done(): boolean { return this.i32[this.s + S_DONE] !== 0; }
 
   /** True while the kernel walks (classifying codes is then worth it). */
   get kernel(): boolean { return this.k !== undefined && !this.dead; }
@@ -144,25 +166,34 @@ export class SkimWalk {
     }
   }
 
-  /** True when the records are full (grow them, then skim again). */
-  get full(): boolean { return this.n > this.i32[this.s + S_RECCAP] - SKIM_REC; }
+  /** True when the records or the subroutine entries are full (grow them, then skim again). */
+  get full(): boolean {
+    const a = this.i32, s = this.s;
+    return a[s + S_N] > a[s + S_RECCAP] - SKIM_REC || a[s + S_NS] >= a[s + S_SUBCAP];
+  }
 
-  /** Double the records' room. */
+  /** Double the room of both areas (the entries move up behind the records). */
   grow(): void {
-    const cap = this.i32[this.s + S_RECCAP];
+    const a0 = this.i32, s = this.s;
+    const recCap = a0[s + S_RECCAP], subCap = a0[s + S_SUBCAP], sub = a0[s + S_SUB], ns = a0[s + S_NS];
+    const newSub = this.recStart + 8 * recCap, need = newSub + 16 * SUB_ENTRY * subCap;
     if (this.k) {
-      if (!reserve(this.k, this.recStart - this.k.base + 8 * cap)) throw new RangeError('out of memory for the DIE walk');
-      this.i32 = new Int32Array(this.k.memory.buffer);
+      if (!reserve(this.k, need - this.k.base)) throw new RangeError('out of memory for the DIE walk');
+      this.views(this.k.memory.buffer);
     } else {
-      const g = new Int32Array(this.i32.length + cap); g.set(this.i32); this.i32 = g;
+      const g = new Int32Array(need >> 2); g.set(a0); this.views(g.buffer);
     }
-    this.i32[this.s + S_RECCAP] = (this.i32.length * 4 - this.recStart) >> 2;
+    const u8 = new Uint8Array(this.i32.buffer);
+    u8.copyWithin(newSub, sub, sub + 8 * SUB_ENTRY * ns);
+    const a = this.i32;
+    a[s + S_RECCAP] = 2 * recCap; a[s + S_SUB] = newSub; a[s + S_SUBCAP] = 2 * subCap;
   }
 
   /** Classify an abbreviation code for the kernel (`info` from skimInfo; `plan` from skimPlan when not all fixed). */
-  classify(code: number, info: number, plan: Int32Array | undefined): void {
+  classify(code: number, info: number, plan: Int32Array | undefined, sub: SubInfo): void {
+    this.subFlags[code] = sub.flags;
     if (!this.k || code >= MAX_SKIM_CODE) return;
-    const B = this.k.base, a = this.i32;
+    const B = this.base, a = this.i32;
     if (plan) {
       if (this.planUsed + plan.length > PLAN_ITEMS) return; // left to the general code
       a.set(plan, ((B + PLANDATA) >> 2) + this.planUsed);
@@ -170,18 +201,33 @@ export class SkimWalk {
       a[((B + PLANIDX) >> 2) + 2 * code + 1] = plan.length;
       this.planUsed += plan.length;
     }
+    const si = ((B + SUBINFO) >> 2) + 4 * code;
+    a[si] = sub.flags; a[si + 1] = sub.low ?? 0; a[si + 2] = sub.high ?? 0; a[si + 3] = (sub.highSize ?? 0) | (sub.highIsAddr ? 0x100 : 0);
     a[((B + INFO) >> 2) + code] = info;
+  }
+
+  /** Subroutine flags of a code (for the general code), from `classify` or `flags`. */
+  subFlagsOf(code: number, flags: () => number): number {
+    let f = this.subFlags[code];
+    if (f === undefined) this.subFlags[code] = f = flags();
+    return f;
   }
 
   /** The record of the nearest kept ancestor at the current depth (-1: the root). */
   get parent(): number { return this.i32[(this.i32[this.s + S_ANC] >> 2) + this.depth]; }
+  private get subParent(): number { return this.i32[(this.i32[this.s + S_SUBANC] >> 2) + this.depth]; }
 
-  /** Record a kept DIE (general code); its record index. */
-  keep(pos: number, attrsPos: number, parent: number, code: number): number {
+  /** Record a kept DIE (general code) with its subroutine flags; its record index. Its range is left to the DIE (low -1). */
+  keep(pos: number, attrsPos: number, parent: number, code: number, subFlags: number): number {
     if (this.full) this.grow();
-    const a = this.i32, n = this.n, r = (this.recStart >> 2) + n;
+    const a = this.i32, s = this.s, n = a[s + S_N], r = (this.recStart >> 2) + n;
+    if ((subFlags & (SUB_CODE | SUB_INLINED)) !== 0) {
+      const ns = a[s + S_NS], e = (a[s + S_SUB] >> 3) + SUB_ENTRY * ns;
+      this.f64[e] = -1; this.f64[e + 1] = 0; this.f64[e + 2] = n; this.f64[e + 3] = (subFlags & SUB_INLINED) !== 0 ? this.subParent : -2;
+      a[s + S_NS] = ns + 1;
+    }
     a[r] = pos + this.delta; a[r + 1] = attrsPos + this.delta; a[r + 2] = parent; a[r + 3] = code;
-    a[this.s + S_N] = n + SKIM_REC;
+    a[s + S_N] = n + SKIM_REC;
     return n;
   }
 
@@ -193,17 +239,12 @@ export class SkimWalk {
     return true;
   }
 
-  /** Open a DIE with children whose nearest kept ancestor (or itself) is record `self`. */
-  open(self: number): void {
-    const a = this.i32, d = this.depth + 1;
-    a[this.s + S_DEPTH] = d;
-    a[(a[this.s + S_ANC] >> 2) + d] = self;
-  }
-
-  /** Record i (a multiple of SKIM_REC): [DIE position, first value position, parent record, code], positions absolute. */
-  record(i: number): [number, number, number, number] {
-    const a = this.i32, r = (this.recStart >> 2) + i;
-    return [a[r] - this.delta, a[r + 1] - this.delta, a[r + 2], a[r + 3]];
+  /** Open a DIE with children whose nearest kept ancestor (or itself) is record `self`; `subprogram`: the DIE is a subprogram (kept as `self`). */
+  open(self: number, subprogram: boolean): void {
+    const a = this.i32, s = this.s, d = this.depth + 1, sp = this.subParent;
+    a[s + S_DEPTH] = d;
+    a[(a[s + S_ANC] >> 2) + d] = self;
+    a[(a[s + S_SUBANC] >> 2) + d] = subprogram ? self : sp;
   }
 
   /** The records as one copy: [pos, attrs, parent, code] * n / SKIM_REC, positions absolute. */
@@ -211,6 +252,12 @@ export class SkimWalk {
     const r = this.i32.slice(this.recStart >> 2, (this.recStart >> 2) + this.n);
     if (this.delta !== 0) for (let i = 0; i < r.length; i += SKIM_REC) { r[i] -= this.delta; r[i + 1] -= this.delta; }
     return r;
+  }
+
+  /** The subroutine entries as one copy (SUB_ENTRY f64s each, in tree order). */
+  subroutines(): SubEntries {
+    const e = this.i32[this.s + S_SUB] >> 3;
+    return this.f64.slice(e, e + SUB_ENTRY * this.ns);
   }
 }
 

@@ -9,8 +9,8 @@ import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ra
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE } from './skim';
-import { ScopeRecords } from './scope';
+import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo, type SubEntries } from './skim';
+import { ScopeRecords, subroutineKind } from './scope';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
 
@@ -240,12 +240,12 @@ export class Unit implements FormContext {
    * (errors are reported as for the full tree: the DIEs read before an
    * error are kept). Returns the records and the abbreviation per code.
    */
-  private scanScope(root: Die): { rec: Int32Array; byCode: Array<Abbrev | undefined> } {
+  private scanScope(root: Die): { rec: Int32Array; subs: SubEntries; byCode: Array<Abbrev | undefined> } {
     const byCode: Array<Abbrev | undefined> = [];
-    if (!root.hasChildren) return { rec: new Int32Array(0), byCode };
+    if (!root.hasChildren) return { rec: new Int32Array(0), subs: new Float64Array(0), byCode };
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
     const abbrevs = this.abbrevs;
-    const rec = SkimWalk.run(r.bytes, r.pos, r.end, MAX_DEPTH - 1, (w) => {
+    return SkimWalk.run(r.bytes, r.pos, r.end, MAX_DEPTH - 1, this.addressSize, (w) => {
       try {
         this.readDieAt(r); // the root again, to advance
         let pos = r.pos;
@@ -268,7 +268,7 @@ export class Unit implements FormContext {
               const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
               const kp = fsz >= 0 ? undefined : skimPlan(pl);
               if (fsz >= 0 || kp) {
-                w.classify(code, skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), kp);
+                w.classify(code, skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), kp, this.subInfo(ab));
                 if (w.kernel) continue;
               }
             }
@@ -277,19 +277,32 @@ export class Unit implements FormContext {
           const attrsPos = r.pos;
           this.skipAttrs(r, ab);
           let self = w.parent;
-          if (ab._scope ??= SCOPE_TAGS.has(ab.tag)) self = w.keep(at, attrsPos, self, code);
+          const kept = ab._scope ??= SCOPE_TAGS.has(ab.tag);
+          const abbrev = ab;
+          const sf = kept ? w.subFlagsOf(code, () => this.subInfo(abbrev).flags) : 0;
+          if (kept) self = w.keep(at, attrsPos, self, code, sf);
           if (ab.hasChildren) {
             if (w.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
-            w.open(self);
+            w.open(self, (sf & SUB_SUBPROGRAM) !== 0);
           }
           pos = r.pos;
         }
       } catch (e) {
         this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
       }
-      return w.records();
+      return { rec: w.records(), subs: w.subroutines(), byCode };
     });
-    return { rec, byCode };
+  }
+
+  /** How the scope walk treats an abbreviation's DIEs (subroutine kind, subprogram, where low/high pc lie). */
+  private subInfo(ab: Abbrev): SubInfo {
+    const kind = subroutineKind(ab);
+    let flags = (kind === 1 ? SUB_CODE : kind === 2 ? SUB_INLINED : 0) | (ab.tag === C.DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
+    if (kind === 0) return { flags };
+    const lay = this.lowHighOf(ab);
+    if (lay.length === 0) return { flags };
+    flags |= SUB_SIMPLE;
+    return { flags, low: lay[0], high: lay[1], highSize: lay[2], highIsAddr: lay[3] === 1 };
   }
 
   /**

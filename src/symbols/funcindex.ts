@@ -1,8 +1,9 @@
 import * as C from '../dwarf/constants';
 import type { Die } from '../dwarf/die';
 import type { Unit } from '../dwarf/unit';
-import type { ScopeRecords } from '../dwarf/scope';
-import type { Abbrev } from '../dwarf/abbrev';
+import { type ScopeRecords, subroutineKind } from '../dwarf/scope';
+import { isDiscardedStart } from '../dwarf/ranges';
+import { SKIM_REC, SUB_ENTRY } from '../dwarf/skim';
 
 /** An ordered address→(end, value) map with LLVM's insertion semantics (see FunctionIndex); values are scope record indexes. */
 class IntervalMap {
@@ -44,7 +45,6 @@ class IntervalMap {
   }
 }
 
-const out2 = new Float64Array(2);
 /** Index bits of a sort key (begin * 2^INDEX_BITS + index: one numeric typed-array sort, no comparator). */
 const INDEX_BITS = 2 ** 21;
 
@@ -66,8 +66,8 @@ const INDEX_BITS = 2 ** 21;
  */
 export class FunctionIndex {
   private readonly top = new IntervalMap();
-  /** inlined subroutine records (in tree order) per nearest enclosing subprogram record */
-  private readonly inlined = new Map<number, number[]>();
+  /** the walk's entries (ScopeRecords sub*) of inlined subroutines, in tree order */
+  private inl = new Int32Array(0);
   private readonly groups = new Map<number, IntervalMap>();
   private full?: IntervalMap;
   private readonly sc?: ScopeRecords;
@@ -75,25 +75,24 @@ export class FunctionIndex {
   constructor(unit: Unit) {
     const sc = (this.sc = unit.scopeRecords());
     if (!sc) return;
-    const n = sc.count;
-    // ranges of the subprograms with code: begin, end, record (index loops: this runs cold once per looked-up unit)
+    const as = unit.addressSize;
+    // ranges of the subprograms with code: begin, end, record (index loops over the walk's entries: this runs cold once per looked-up unit)
     const B: number[] = [], E: number[] = [], R: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const ab = sc.abbrev(i);
-      const kind = subroutineKind(ab);
-      if (kind === 0) continue;
-      if (kind === 2) {
-        let p = sc.parent(i);
-        while (p >= 0 && sc.abbrev(p).tag !== C.DW_TAG_subprogram) p = sc.parent(p);
-        if (p >= 0) { let l = this.inlined.get(p); if (!l) this.inlined.set(p, (l = [])); l.push(i); }
+    const subs = sc.subs, n = sc.subCount, inl = new Int32Array(n);
+    let ni = 0;
+    for (let j = 0; j < n; j++) {
+      const e = j * SUB_ENTRY;
+      if (subs[e + 3] !== -2) { inl[ni++] = j; continue; } // inlined: read when an address falls into its subprogram (group)
+      const i = subs[e + 2] / SKIM_REC, low = subs[e];
+      if (low >= 0) {
+        const end = subs[e + 1];
+        if (end > low && !isDiscardedStart(low, as)) { B.push(low); E.push(end); R.push(i); }
         continue;
       }
-      const k = unit.simpleRange(ab, sc.attrsPos(i), out2);
-      if (k === 1) { B.push(out2[0]); E.push(out2[1]); R.push(i); continue; }
-      if (k === 0) continue;
       const rs = sc.die(i).ranges();
-      for (let j = 0; j < rs.length; j++) if (rs[j].end > rs[j].begin) { B.push(rs[j].begin); E.push(rs[j].end); R.push(i); }
+      for (let k = 0; k < rs.length; k++) if (rs[k].end > rs[k].begin) { B.push(rs[k].begin); E.push(rs[k].end); R.push(i); }
     }
+    this.inl = inl.subarray(0, ni);
     // ranges that do not overlap map the same in any insertion order: sorted arrays are the map (no inserts into the
     // middle of arrays, which is quadratic for units whose DIEs are not in address order, e.g. Rust's std)
     const m = B.length;
@@ -130,15 +129,34 @@ export class FunctionIndex {
     return m;
   }
 
+  /**
+   * The map of one subprogram (record `sub`): its ranges, then those of the
+   * inlined subroutines whose nearest subprogram it is, in tree order. Its
+   * descendants follow it in record order without a gap, so their entries
+   * are one run of `inl`, found by binary search and ended by the first
+   * entry outside the subprogram.
+   */
   private group(sub: number): IntervalMap {
     let g = this.groups.get(sub);
-    if (!g) {
-      const sc = this.sc!;
-      g = new IntervalMap();
-      for (const r of sc.die(sub).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, sub);
-      for (const d of this.inlined.get(sub) ?? []) for (const r of sc.die(d).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, d);
-      this.groups.set(sub, g);
+    if (g) return g;
+    const sc = this.sc!, as = sc.unit.addressSize, inl = this.inl, subs = sc.subs;
+    g = new IntervalMap();
+    for (const r of sc.die(sub).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, sub);
+    let lo = 0, hi = inl.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (subs[inl[mid] * SUB_ENTRY + 2] / SKIM_REC <= sub) lo = mid + 1; else hi = mid; }
+    for (let k = lo; k < inl.length; k++) {
+      const j = inl[k], d = subs[j * SUB_ENTRY + 2] / SKIM_REC;
+      if (!sc.within(d, sub)) break;
+      if (sc.subParent(j) !== sub) continue; // inlined into a subprogram nested in this one
+      const low = subs[j * SUB_ENTRY];
+      if (low >= 0) {
+        const end = subs[j * SUB_ENTRY + 1];
+        if (end > low && !isDiscardedStart(low, as)) g.insert(low, end, d);
+        continue;
+      }
+      for (const r of sc.die(d).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, d);
     }
+    this.groups.set(sub, g);
     return g;
   }
 
@@ -156,18 +174,6 @@ export class FunctionIndex {
 
   /** All subprogram DIEs with code (for listings). */
   subprograms(): Die[] { return [...new Set(this.top.vals)].map((i) => this.sc!.die(i)); }
-}
-
-/** 1 for a subprogram with code (low_pc or ranges), 2 for such an inlined subroutine, else 0 (cached on the abbreviation). */
-function subroutineKind(ab: Abbrev): number {
-  let k = ab._sub;
-  if (k === undefined) {
-    const tag = ab.tag;
-    k = tag === C.DW_TAG_subprogram ? 1 : tag === C.DW_TAG_inlined_subroutine ? 2 : 0;
-    if (k !== 0 && !ab.attrs.some((a) => a.at === C.DW_AT_low_pc || a.at === C.DW_AT_ranges)) k = 0;
-    ab._sub = k;
-  }
-  return k;
 }
 
 /** The inline chain for a subroutine DIE: innermost first, ending at the enclosing DW_TAG_subprogram. */

@@ -23,6 +23,8 @@ import { setKernelEnabled, withKernel } from '../../../src/dwarf/kernel';
 import { KERNEL_SOURCE_SHA256 } from '../../../src/dwarf/kernel/binary';
 import { corpusDwarfModules, fixtureModules } from '../../corpus';
 import { prng } from '../../prng';
+import * as C from '../../../src/dwarf/constants';
+import { isDiscardedStart } from '../../../src/dwarf/ranges';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -104,4 +106,45 @@ test('scope walk without the kernel keeps what the full tree walk keeps', () => 
     const withKernel = dw.units().map((u) => u.scopeDies().map((d) => d.offset));
     assert.deepEqual(light, withKernel, file);
   }
+});
+
+test('subroutine entries of the scope walk: ranges and enclosing subprograms as the DIEs give them, with and without the kernel', (t) => {
+  const list = [...corpusDwarfModules(), ...fixtureModules()];
+  if (list.length === 0) { t.skip('no corpus or fixtures'); return; }
+  let simple = 0, general = 0;
+  for (const file of list) {
+    const bytes = new Uint8Array(readFileSync(file));
+    for (const kernel of [true, false]) {
+      setKernelEnabled(kernel);
+      try {
+        const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(bytes, file)));
+        for (const u of dw.units()) {
+          const sc = u.scopeRecords();
+          if (!sc) continue;
+          const want = sc.count === 0 ? 0 : [...Array(sc.count).keys()].filter((i) => {
+            const ab = sc.abbrev(i);
+            return (ab.tag === C.DW_TAG_subprogram || ab.tag === C.DW_TAG_inlined_subroutine) && ab.attrs.some((a) => a.at === C.DW_AT_low_pc || a.at === C.DW_AT_ranges);
+          }).length;
+          assert.equal(sc.subCount, want, `${file} unit 0x${u.offset.toString(16)}: subroutines`);
+          for (let j = 0; j < sc.subCount; j++) {
+            const d = sc.die(sc.subRecord(j));
+            const what = `${file} DIE 0x${d.offset.toString(16)} (kernel ${kernel})`;
+            assert.equal(sc.subInlined(j), d.tag === C.DW_TAG_inlined_subroutine, what);
+            if (sc.subInlined(j)) {
+              let p = d.parent;
+              while (p && p.tag !== C.DW_TAG_subprogram) p = p.parent;
+              assert.equal(sc.subParent(j) < 0 ? undefined : sc.die(sc.subParent(j)), p, what);
+            }
+            const low = sc.subLow(j);
+            if (low < 0) { general++; continue; }
+            simple++;
+            const end = sc.subEnd(j);
+            assert.deepEqual(d.ranges(), end > low && !isDiscardedStart(low, u.addressSize) ? [{ begin: low, end }] : [], what);
+          }
+        }
+      } finally { setKernelEnabled(true); }
+    }
+  }
+  assert.ok(simple > 10000, `${simple} ranges read by the walk, ${general} from the DIEs`);
+  t.diagnostic(`${simple} ranges read by the walk, ${general} from the DIEs`);
 });

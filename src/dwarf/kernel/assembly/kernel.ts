@@ -12,6 +12,9 @@
 
 /** Skim state block (i32 fields). */
 const S_DEPTH = 0, S_N = 4, S_DONE = 8, S_ANC = 12, S_MAXDEPTH = 16, S_REC = 20, S_RECCAP = 24, S_INFO = 28, S_NCODES = 32, S_PLANIDX = 36, S_PLANDATA = 40;
+const S_SUBINFO = 44, S_SUBANC = 48, S_SUB = 52, S_SUBCAP = 56, S_NS = 60, S_ADDRSIZE = 64;
+/** Subroutine info per code (4 i32s: flags, low_pc offset, high_pc offset, high_pc size | is-an-address << 8). */
+const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8;
 const SKIM_CHILDREN = 1, SKIM_FIXED = 2, SKIM_KEEP = 4;
 const K_LEB = -1, K_BLOCK_LEB = -2, K_STRING = -3, K_BLOCK1 = -4, K_BLOCK2 = -5, K_BLOCK4 = -6;
 
@@ -21,6 +24,9 @@ export function skim(pos: i32, end: i32, st: i32): i32 {
   const anc = load<i32>(st + S_ANC), maxDepth = load<i32>(st + S_MAXDEPTH), rec = load<i32>(st + S_REC);
   const full = load<i32>(st + S_RECCAP) - 4, info = load<i32>(st + S_INFO), ncodes = load<i32>(st + S_NCODES);
   const planIdx = load<i32>(st + S_PLANIDX), planData = load<i32>(st + S_PLANDATA);
+  const subInfo = load<i32>(st + S_SUBINFO), subAnc = load<i32>(st + S_SUBANC), sub = load<i32>(st + S_SUB);
+  const subFull = load<i32>(st + S_SUBCAP), addrSize = load<i32>(st + S_ADDRSIZE);
+  let ns = load<i32>(st + S_NS);
   while (pos < end) {
     let code = <i32>load<u8>(pos);
     if (code == 0) {
@@ -82,22 +88,60 @@ export function skim(pos: i32, end: i32, st: i32): i32 {
     }
     if (p > end) break; // values past the end: the general code reports it
     let self = load<i32>(anc + (depth << 2));
+    let subSelf = load<i32>(subAnc + (depth << 2));
     if ((inf & SKIM_KEEP) != 0) {
       if (n > full) break;
+      const si = subInfo + (code << 4), sf = load<i32>(si);
+      if ((sf & (SUB_CODE | SUB_INLINED)) != 0) {
+        // a subroutine with code: its range when its shape is the simple one, and its nearest enclosing subprogram
+        if (ns >= subFull) break;
+        const e = sub + (ns << 5);
+        let low: f64 = -1, hi: f64 = 0;
+        if ((sf & SUB_SIMPLE) != 0) {
+          low = readAddr(attrs + load<i32>(si, 4), addrSize);
+          const hs = load<i32>(si, 12);
+          const h = readAddr(attrs + load<i32>(si, 8), hs & 0xff);
+          if (low < 0 || h < 0) low = -1;
+          else hi = (hs >> 8) != 0 ? h : low + h;
+        }
+        store<f64>(e, low); store<f64>(e, hi, 8); store<f64>(e, <f64>n, 16);
+        store<f64>(e, (sf & SUB_INLINED) != 0 ? <f64>subSelf : -2, 24);
+        ns++;
+      }
+      if ((sf & SUB_SUBPROGRAM) != 0) subSelf = n;
       const r = rec + (n << 2);
       store<i32>(r, pos); store<i32>(r, attrs, 4); store<i32>(r, self, 8); store<i32>(r, code, 12);
       self = n;
       n += 4;
     }
     if ((inf & SKIM_CHILDREN) != 0) {
-      if (depth >= maxDepth) { if ((inf & SKIM_KEEP) != 0) n -= 4; break; }
+      if (depth >= maxDepth) {
+        if ((inf & SKIM_KEEP) != 0) {
+          n -= 4;
+          if ((load<i32>(subInfo + (code << 4)) & (SUB_CODE | SUB_INLINED)) != 0) ns--;
+        }
+        break;
+      }
       depth++;
       store<i32>(anc + (depth << 2), self);
+      store<i32>(subAnc + (depth << 2), subSelf);
     }
     pos = p;
   }
-  store<i32>(st + S_DEPTH, depth); store<i32>(st + S_N, n);
+  store<i32>(st + S_DEPTH, depth); store<i32>(st + S_N, n); store<i32>(st + S_NS, ns);
   return pos;
+}
+
+/** A little-endian value of 1, 2, 4 or 8 bytes as a double; -1 when it needs more than 53 bits. */
+function readAddr(p: i32, size: i32): f64 {
+  if (size == 4) return <f64>load<u32>(p);
+  if (size == 8) {
+    const hi = load<u32>(p + 4);
+    return hi >= 0x200000 ? -1 : <f64>hi * 4294967296.0 + <f64>load<u32>(p);
+  }
+  if (size == 2) return <f64>load<u16>(p);
+  if (size == 1) return <f64>load<u8>(p);
+  return -1;
 }
 
 // ---- lines -----------------------------------------------------------------------
