@@ -1,4 +1,4 @@
-import { ByteReader } from '../util/reader';
+import { ByteReader, utf8 } from '../util/reader';
 import * as C from './constants';
 import { DwarfSections } from './sections';
 import { readForm, readOffset, readAddress, FormContext } from './form';
@@ -139,7 +139,20 @@ class FileEntry implements LineFile {
   private _path?: string;
   md5?: Uint8Array;
   source?: string;
-  constructor(readonly name: string, readonly dirIndex: number, private readonly version: number, private readonly dirs: string[], private readonly compDir: string) {}
+  /** The name's bytes [start, end) in `from`, decoded on first use (DWARF 2-4 file tables list hundreds of files a lookup never shows). */
+  private from?: Uint8Array;
+  private start = 0;
+  private end = 0;
+  constructor(private _name: string, readonly dirIndex: number, private readonly version: number, private readonly dirs: string[], private readonly compDir: string) {}
+  static lazy(bytes: Uint8Array, start: number, end: number, dirIndex: number, version: number, dirs: string[], compDir: string): FileEntry {
+    const f = new FileEntry('', dirIndex, version, dirs, compDir);
+    f.from = bytes; f.start = start; f.end = end;
+    return f;
+  }
+  get name(): string {
+    if (this.from) { this._name = utf8(this.from.subarray(this.start, this.end)); this.from = undefined; }
+    return this._name;
+  }
   get path(): string { return (this._path ??= filePath(this.version, this.dirs, this.dirIndex, this.name, this.compDir)); }
 }
 
@@ -200,11 +213,14 @@ function parseHeader(secs: DwarfSections, offset: number, unit?: Unit): { lp: Li
   } else {
     lp.dirs.push(compDir);
     for (;;) { const d = cstr(pr); if (d === '') break; lp.dirs.push(d); }
+    const b = pr.bytes;
     for (;;) {
-      const name = cstr(pr);
-      if (name === '') break;
+      const at = pr.pos, z = b.indexOf(0, at);
+      if (z < 0 || z >= pr.end) { cstr(pr); break; } // reports the unterminated name
+      pr.pos = z + 1;
+      if (z === at) break;
       const dirIndex = pr.ulebN(); pr.ulebN(); pr.ulebN();
-      lp.files.push(new FileEntry(name, dirIndex, version, lp.dirs, compDir));
+      lp.files.push(FileEntry.lazy(b, at, z, dirIndex, version, lp.dirs, compDir));
     }
   }
   pr.seek(progStart);

@@ -43,7 +43,23 @@ export function readRangeList(u: Unit, offset: number): AddrRange[] {
     const dw = u.skeleton?.dwarf ?? u.dwarf;
     const r = dw.sections.reader(secName, offset);
     const max = as === 8 ? 2 ** 64 - 1 : 2 ** (as * 8) - 1;
-    for (let i = 0; i < MAX_ENTRIES; i++) {
+    let i = 0;
+    if (as === 4) {
+      // the usual Wasm case, read straight from the bytes while whole pairs are in the section (the general loop below reports a cut list)
+      const bytes = r.bytes, end = r.end;
+      let p = r.pos;
+      for (; i < MAX_ENTRIES && p + 8 <= end; i++) {
+        const b = bytes[p] + bytes[p + 1] * 0x100 + bytes[p + 2] * 0x10000 + bytes[p + 3] * 0x1000000;
+        const e = bytes[p + 4] + bytes[p + 5] * 0x100 + bytes[p + 6] * 0x10000 + bytes[p + 7] * 0x1000000;
+        p += 8;
+        if (b === 0 && e === 0) return out;
+        if (b === max) { base = e; continue; }
+        const lo = base + b, hi = base + e;
+        if (hi > lo && !isDiscardedStart(lo, 4)) out.push({ begin: lo, end: hi });
+      }
+      r.pos = p;
+    }
+    for (; i < MAX_ENTRIES; i++) {
       const b = readAddress(r, as), e = readAddress(r, as);
       if (b === 0 && e === 0) return out;
       if (b === max || (as === 8 && b >= Number.MAX_SAFE_INTEGER)) { base = e; continue; }

@@ -4,6 +4,7 @@ import { readAddress, readOffset, msg } from '../dwarf/form';
 import { isDiscardedStart, AddrRange } from '../dwarf/ranges';
 import { scanRootRanges } from '../dwarf/rootscan';
 import * as C from '../dwarf/constants';
+import { orderByValue } from '../util/order';
 
 /**
  * Code address → compile unit, built once from `.debug_aranges`, the units'
@@ -26,7 +27,7 @@ export class AddressIndex {
 
   private build(): void {
     const units = this.units;
-    const raw: Array<[number, number, number]> = [];
+    const raw = new RangeList();
     let covered: Set<number> | undefined;
     const aranges = this.readAranges();
     if (aranges.length) {
@@ -37,7 +38,7 @@ export class AddressIndex {
         const i = byOffset.get(cuOff);
         if (i === undefined) continue;
         covered.add(i);
-        raw.push([b, e, i]);
+        raw.push(b, e, i);
       }
     }
     for (let i = 0; i < units.length; i++) {
@@ -59,7 +60,7 @@ export class AddressIndex {
         const lp = u.lineProgram();
         rs = lp ? lp.sequences.map((q) => ({ begin: q.begin, end: q.end })) : [];
       }
-      for (let k = 0; k < rs.length; k++) raw.push([rs[k].begin, rs[k].end, i]);
+      for (let k = 0; k < rs.length; k++) raw.push(rs[k].begin, rs[k].end, i);
     }
     this.sweep(raw);
   }
@@ -100,19 +101,20 @@ export class AddressIndex {
   }
 
   /** Endpoint sweep as LLVM's DWARFDebugAranges::construct: where ranges overlap, the unit already covering the previous piece continues, else the lowest offset wins. */
-  private sweep(raw: Array<[number, number, number]>): void {
+  private sweep(raw: RangeList): void {
     // common case: ranges that neither overlap nor touch are the index as they are, in address order
-    const order = raw.filter((x) => x[1] > x[0]).sort((x, y) => x[0] - y[0]);
+    const order = raw.byBegin();
+    const RB = raw.B, RE = raw.E, RU = raw.U;
     let disjoint = true;
-    for (let i = 1; i < order.length && disjoint; i++) if (order[i][0] <= order[i - 1][1]) disjoint = false;
+    for (let k = 1; k < order.length && disjoint; k++) if (RB[order[k]] <= RE[order[k - 1]]) disjoint = false;
     if (disjoint) {
       const n = order.length;
       this.begin = new Float64Array(n); this.end = new Float64Array(n); this.unitIdx = new Int32Array(n);
-      for (let i = 0; i < n; i++) { this.begin[i] = order[i][0]; this.end[i] = order[i][1]; this.unitIdx[i] = order[i][2]; }
+      for (let k = 0; k < n; k++) { const i = order[k]; this.begin[k] = RB[i]; this.end[k] = RE[i]; this.unitIdx[k] = RU[i]; }
       return;
     }
     const pts: Array<[number, boolean, number]> = [];
-    for (const [b, e, i] of raw) if (e > b) { pts.push([b, true, i]); pts.push([e, false, i]); }
+    for (let i = 0; i < RB.length; i++) if (RE[i] > RB[i]) { pts.push([RB[i], true, RU[i]]); pts.push([RE[i], false, RU[i]]); }
     pts.sort((x, y) => x[0] - y[0]);
     const active = new Map<number, number>();
     const B: number[] = [], E: number[] = [], U: number[] = [];
@@ -143,5 +145,20 @@ export class AddressIndex {
     const i = lo - 1;
     if (i < 0 || addr >= this.end[i]) return undefined;
     return this.units[this.unitIdx[i]];
+  }
+}
+
+/** Unit ranges as parallel arrays (no object per range: thousands of them are read cold). */
+class RangeList {
+  readonly B: number[] = [];
+  readonly E: number[] = [];
+  readonly U: number[] = [];
+  push(b: number, e: number, unit: number): void { this.B.push(b); this.E.push(e); this.U.push(unit); }
+
+  /** Indexes of the non-empty ranges by begin address, ties in insertion order. */
+  byBegin(): ArrayLike<number> {
+    const B = this.B, E = this.E, keep: number[] = [];
+    for (let i = 0; i < B.length; i++) if (E[i] > B[i]) keep.push(i);
+    return orderByValue(B, keep);
   }
 }

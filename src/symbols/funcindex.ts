@@ -3,6 +3,7 @@ import type { Die } from '../dwarf/die';
 import type { Unit } from '../dwarf/unit';
 import { type ScopeRecords, subroutineKind } from '../dwarf/scope';
 import { isDiscardedStart } from '../dwarf/ranges';
+import { orderByValue } from '../util/order';
 import { SKIM_REC, SUB_ENTRY } from '../dwarf/skim';
 
 /** An ordered address→(end, value) map with LLVM's insertion semantics (see FunctionIndex); values are scope record indexes. */
@@ -45,8 +46,6 @@ class IntervalMap {
   }
 }
 
-/** Index bits of a sort key (begin * 2^INDEX_BITS + index: one numeric typed-array sort, no comparator). */
-const INDEX_BITS = 2 ** 21;
 
 /**
  * Per-unit map from code address to the innermost subroutine DIE
@@ -96,18 +95,7 @@ export class FunctionIndex {
     // ranges that do not overlap map the same in any insertion order: sorted arrays are the map (no inserts into the
     // middle of arrays, which is quadratic for units whose DIEs are not in address order, e.g. Rust's std)
     const m = B.length;
-    let order: ArrayLike<number>;
-    if (m < INDEX_BITS && B.every((b) => b < 2 ** 32)) {
-      // begin * 2^21 + index is exact in a double: a numeric sort of one typed array
-      const keys = new Float64Array(m);
-      for (let i = 0; i < m; i++) keys[i] = B[i] * INDEX_BITS + i;
-      keys.sort();
-      const o = new Int32Array(m);
-      for (let i = 0; i < m; i++) o[i] = keys[i] % INDEX_BITS;
-      order = o;
-    } else {
-      order = Array.from({ length: m }, (_, i) => i).sort((x, y) => B[x] - B[y] || x - y);
-    }
+    const order = orderByValue(B);
     let overlap = false;
     for (let i = 1; i < m && !overlap; i++) overlap = B[order[i]] < E[order[i - 1]];
     const t = this.top;
