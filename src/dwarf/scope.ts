@@ -4,6 +4,9 @@ import { Die } from './die';
 import type { Unit } from './unit';
 import { SKIM_REC, SUB_ENTRY, type SubEntries } from './skim';
 
+/** What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine entries, abbreviations by code. */
+export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; byCode: Array<Abbrev | undefined> }
+
 /**
  * The scope DIEs of one unit (subprograms, inlined subroutines and the
  * namespaces/types that qualify their names) as records from one walk
@@ -17,16 +20,16 @@ export class ScopeRecords {
   private readonly made_: Array<Die | undefined>;
   private readonly base: number;
 
-  constructor(readonly unit: Unit, readonly root: Die, private readonly scan: { rec: Int32Array; subs: SubEntries; byCode: Array<Abbrev | undefined> }) {
+  constructor(readonly unit: Unit, readonly root: Die, private readonly scan: ScopeScan) {
     this.made_ = new Array<Die | undefined>(scan.rec.length / SKIM_REC);
-    this.base = unit.sectionBase;
+    this.base = unit.sectionBase + scan.delta;
   }
 
   /** Records (the root is not one). */
   get count(): number { return this.made_.length; }
   abbrev(i: number): Abbrev { return this.scan.byCode[this.scan.rec[i * SKIM_REC + 3]]!; }
   /** Absolute position of record i's first attribute value. */
-  attrsPos(i: number): number { return this.scan.rec[i * SKIM_REC + 1]; }
+  attrsPos(i: number): number { return this.scan.rec[i * SKIM_REC + 1] - this.scan.delta; }
   /** Section-relative offset of record i's DIE. */
   offset(i: number): number { return this.scan.rec[i * SKIM_REC] - this.base; }
   /** Record of the nearest recorded ancestor, -1 for the root. */
@@ -77,7 +80,7 @@ export class ScopeRecords {
   /** The root or the recorded DIE at a section-relative offset. */
   dieAtOffset(offset: number): Die | undefined {
     if (offset === this.root.offset) return this.root;
-    const rec = this.scan.rec, pos = offset + this.base;
+    const rec = this.scan.rec, pos = offset + this.base; // record positions are `delta` above absolute ones, as `base` is
     let lo = 0, hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1, p = rec[mid * SKIM_REC];

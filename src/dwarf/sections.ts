@@ -97,6 +97,19 @@ export class DwarfSections {
 
   /** The NUL-terminated string at section-relative `offset` (loading only the pages it spans). */
   cstr(name: string, offset: number): string {
+    // names repeat (a namespace qualifies hundreds of functions, units share a comp_dir): decode each string once
+    let cache = this.strings.get(name);
+    if (!cache) this.strings.set(name, (cache = new Map()));
+    let v = cache.get(offset);
+    if (v === undefined) {
+      v = this.readCstr(name, offset);
+      if (cache.size < 100_000) cache.set(offset, v);
+    }
+    return v;
+  }
+  private readonly strings = new Map<string, Map<number, string>>();
+
+  private readCstr(name: string, offset: number): string {
     const s = this.map.get(name);
     if (s?.ensure && !this.complete.has(s) && offset >= 0 && offset < s.size) {
       // load a short window first; the whole rest of the section only for a string that runs past it

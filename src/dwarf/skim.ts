@@ -111,10 +111,12 @@ export class SkimWalk {
     const len = end - start;
     const bytesAt = FIXED_END + 8 * (maxDepth + 1);
     const recStart = align(bytesAt + len);
-    return withKernel(recStart + 4 * SKIM_REC * REC0 + 8 * SUB_ENTRY * SUB0, (k) => f(new SkimWalk(k, bytes, start, end, maxDepth, addressSize, bytesAt, recStart)));
+    // first room: about what units of this size keep (a DIE takes at least a byte; kept ones are a fraction), doubled when full
+    const recs = Math.max(REC0, 1 << (31 - Math.clz32(Math.max(1, len >> 4)))), subs = Math.max(SUB0, recs >> 1);
+    return withKernel(recStart + 4 * SKIM_REC * recs + 8 * SUB_ENTRY * subs, (k) => f(new SkimWalk(k, bytes, start, end, maxDepth, addressSize, bytesAt, recStart, recs, subs)));
   }
 
-  private constructor(k: Kernel | undefined, bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, bytesAt: number, recStart: number) {
+  private constructor(k: Kernel | undefined, bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, bytesAt: number, recStart: number, recs: number, subs: number) {
     this.end = end;
     // without the kernel: the same layout in plain memory, and `skim` leaves every DIE to the general code
     this.k = k;
@@ -122,7 +124,7 @@ export class SkimWalk {
     const B = this.base;
     this.recStart = B + recStart;
     this.delta = B + bytesAt - start;
-    const buf = k ? k.memory.buffer : new ArrayBuffer(recStart + 4 * SKIM_REC * REC0 + 8 * SUB_ENTRY * SUB0);
+    const buf = k ? k.memory.buffer : new ArrayBuffer(recStart + 4 * SKIM_REC * recs + 8 * SUB_ENTRY * subs);
     this.views(buf);
     if (k) {
       new Uint8Array(buf, start + this.delta, end - start).set(bytes.subarray(start, end));
@@ -131,9 +133,9 @@ export class SkimWalk {
     this.s = (B + ST) >> 2;
     const a = this.i32, s = this.s, anc = B + FIXED_END, subAnc = anc + 4 * (maxDepth + 1);
     a[s + S_DEPTH] = 0; a[s + S_N] = 0; a[s + S_DONE] = 0; a[s + S_NS] = 0;
-    a[s + S_ANC] = anc; a[s + S_MAXDEPTH] = maxDepth; a[s + S_REC] = this.recStart; a[s + S_RECCAP] = SKIM_REC * REC0;
+    a[s + S_ANC] = anc; a[s + S_MAXDEPTH] = maxDepth; a[s + S_REC] = this.recStart; a[s + S_RECCAP] = SKIM_REC * recs;
     a[s + S_INFO] = B + INFO; a[s + S_NCODES] = k ? MAX_SKIM_CODE : 0; a[s + S_PLANIDX] = B + PLANIDX; a[s + S_PLANDATA] = B + PLANDATA;
-    a[s + S_SUBINFO] = B + SUBINFO; a[s + S_SUBANC] = subAnc; a[s + S_SUB] = this.recStart + 4 * SKIM_REC * REC0; a[s + S_SUBCAP] = SUB0;
+    a[s + S_SUBINFO] = B + SUBINFO; a[s + S_SUBANC] = subAnc; a[s + S_SUB] = this.recStart + 4 * SKIM_REC * recs; a[s + S_SUBCAP] = subs;
     a[s + S_ADDRSIZE] = addressSize;
     a[anc >> 2] = -1; a[subAnc >> 2] = -1;
   }
@@ -247,12 +249,10 @@ export class SkimWalk {
     a[(a[s + S_SUBANC] >> 2) + d] = subprogram ? self : sp;
   }
 
-  /** The records as one copy: [pos, attrs, parent, code] * n / SKIM_REC, positions absolute. */
-  records(): Int32Array {
-    const r = this.i32.slice(this.recStart >> 2, (this.recStart >> 2) + this.n);
-    if (this.delta !== 0) for (let i = 0; i < r.length; i += SKIM_REC) { r[i] -= this.delta; r[i + 1] -= this.delta; }
-    return r;
-  }
+  /** The records as one copy: [pos, attrs, parent, code] * n / SKIM_REC, positions `recordDelta` above absolute ones. */
+  records(): Int32Array { return this.i32.slice(this.recStart >> 2, (this.recStart >> 2) + this.n); }
+  /** What to subtract from a record's positions for absolute positions. */
+  get recordDelta(): number { return this.delta; }
 
   /** The subroutine entries as one copy (SUB_ENTRY f64s each, in tree order). */
   subroutines(): SubEntries {

@@ -9,8 +9,8 @@ import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ra
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo, type SubEntries } from './skim';
-import { ScopeRecords, subroutineKind } from './scope';
+import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo } from './skim';
+import { ScopeRecords, subroutineKind, type ScopeScan } from './scope';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
 
@@ -240,9 +240,9 @@ export class Unit implements FormContext {
    * (errors are reported as for the full tree: the DIEs read before an
    * error are kept). Returns the records and the abbreviation per code.
    */
-  private scanScope(root: Die): { rec: Int32Array; subs: SubEntries; byCode: Array<Abbrev | undefined> } {
+  private scanScope(root: Die): ScopeScan {
     const byCode: Array<Abbrev | undefined> = [];
-    if (!root.hasChildren) return { rec: new Int32Array(0), subs: new Float64Array(0), byCode };
+    if (!root.hasChildren) return { rec: new Int32Array(0), delta: 0, subs: new Float64Array(0), byCode };
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
     const abbrevs = this.abbrevs;
     return SkimWalk.run(r.bytes, r.pos, r.end, MAX_DEPTH - 1, this.addressSize, (w) => {
@@ -290,7 +290,7 @@ export class Unit implements FormContext {
       } catch (e) {
         this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
       }
-      return { rec: w.records(), subs: w.subroutines(), byCode };
+      return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), byCode };
     });
   }
 
