@@ -14,6 +14,7 @@
  * offset. Bad input is a FormatError naming the map file and the segment.
  */
 import { FormatError } from '../util/errors';
+import { B64_VALUE } from '../util/base64';
 
 /** One decoded mapping. Lines are 1-based and columns 0-based, as the source map spec's consumers report them. */
 export interface WasmMapping {
@@ -40,10 +41,6 @@ export interface WasmMapPosition {
   generated: number;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** Base64 digit values by character code (-1: not a digit); also the data: URL decoder's table (url.ts). */
-export const B64_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
 /** Cap on the mappings we accept (a 100 MB module has a few million). */
 const MAX_MAPPINGS = 50_000_000;

@@ -5,7 +5,7 @@
  */
 import { FormatError } from '../util/errors';
 import type { WasmModule } from '../wasm/module';
-import { B64_VALUE } from './decode';
+import { decodeBase64 } from '../util/base64';
 
 /** The URL in the module's `sourceMappingURL` section, if it has one. */
 export function sourceMappingURL(m: WasmModule): string | undefined {
@@ -30,15 +30,9 @@ export function decodeDataUrl(url: string, where: string): string {
 }
 
 function base64(s: string, where: string): Uint8Array {
-  const clean = s.replace(/%3D/gi, '=').replace(/\s+/g, '').replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 6) / 8));
-  let acc = 0, bits = 0, o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean[i] === '-' ? '+' : clean[i] === '_' ? '/' : clean[i];
-    const v = c.charCodeAt(0) < 128 ? B64_VALUE[c.charCodeAt(0)] : -1;
-    if (v < 0) throw new FormatError(`data: URL has invalid base64 character ${JSON.stringify(clean[i])} at ${i}`, { file: where, section: 'sourceMappingURL' });
-    acc = (acc << 6) | v; bits += 6;
-    if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
-  }
-  return out.subarray(0, o);
+  // padding may be percent-escaped and whitespace is dropped; base64url digits are read as standard ones
+  const plain = s.replace(/%3D/gi, '=').replace(/\s+/g, '');
+  const r = decodeBase64(plain.replace(/-/g, '+').replace(/_/g, '/'));
+  if ('bad' in r) throw new FormatError(`data: URL has invalid base64 character ${JSON.stringify(plain[r.bad])} at ${r.bad}`, { file: where, section: 'sourceMappingURL' });
+  return r.bytes;
 }

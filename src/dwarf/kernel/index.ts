@@ -1,4 +1,13 @@
 import { KERNEL_WASM_BASE64 } from './binary';
+import { decodeBase64 } from '../../util/base64';
+
+/** What the kernel needs of a WebAssembly.Memory (the library's `lib` has no WebAssembly types). */
+export interface KernelMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: object };
+}
 
 /**
  * The compiled DWARF kernels (assembly/kernel.ts, built into binary.ts by
@@ -10,14 +19,6 @@ import { KERNEL_WASM_BASE64 } from './binary';
  * synchronous and never nested). Undefined when WebAssembly is unavailable:
  * the callers then do all the work in their general code.
  */
-/** What the kernel needs of a WebAssembly.Memory (the library's `lib` has no WebAssembly types). */
-export interface KernelMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { exports: object };
-}
-
 export interface Kernel {
   readonly memory: KernelMemory;
   /** First byte callers may use. */
@@ -40,7 +41,9 @@ if (typeof process !== 'undefined' && process.env?.WASM_COREDUMP_NO_KERNEL === '
 
 function load(): Kernel | null {
   try {
-    const bytes = Uint8Array.from(atob(KERNEL_WASM_BASE64), (c) => c.charCodeAt(0));
+    const decoded = decodeBase64(KERNEL_WASM_BASE64);
+    if ('bad' in decoded) return null;
+    const bytes = decoded.bytes;
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wa) return null;
     const inst = new wa.Instance(new wa.Module(bytes), {});
