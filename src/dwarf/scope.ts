@@ -3,6 +3,7 @@ import type { Abbrev } from './abbrev';
 import { Die } from './die';
 import type { Unit } from './unit';
 import { SKIM_REC, SUB_ENTRY, type SubEntries } from './skim';
+import { isDiscardedStart } from './ranges';
 
 /** What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine entries, abbreviations by code. */
 export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; byCode: Array<Abbrev | undefined> }
@@ -39,14 +40,22 @@ export class ScopeRecords {
    * Subroutines with code (subprograms and inlined subroutines with low_pc
    * or ranges), in tree order: entry j's record, whether it is inlined,
    * the record of its nearest enclosing subprogram (-1: none), and its
-   * range when the walk could read it from the bytes (`subLow` -1: read
-   * the DIE's `ranges()`; else [low, end), possibly empty or discarded).
+   * range when the walk could read it from the bytes (`subRange`).
    */
   get subCount(): number { return this.scan.subs.length / SUB_ENTRY; }
-  /** The entries themselves (SUB_ENTRY f64s each: low, end, record * SKIM_REC, nearest subprogram record * SKIM_REC or -1, or -2 for a subprogram). */
-  get subs(): SubEntries { return this.scan.subs; }
-  subLow(j: number): number { return this.scan.subs[j * SUB_ENTRY]; }
-  subEnd(j: number): number { return this.scan.subs[j * SUB_ENTRY + 1]; }
+  /**
+   * Entry j's range as the walk read it, with the protocol of
+   * Unit.simpleRange: 1 with [begin, end) in `out`, 0 for no range (empty,
+   * or discarded code), -1 when the walk could not read it (then use the
+   * DIE's `ranges()`).
+   */
+  subRange(j: number, out: Float64Array): number {
+    const low = this.scan.subs[j * SUB_ENTRY], end = this.scan.subs[j * SUB_ENTRY + 1];
+    if (low < 0) return -1;
+    if (end <= low || isDiscardedStart(low, this.unit.addressSize)) return 0;
+    out[0] = low; out[1] = end;
+    return 1;
+  }
   subRecord(j: number): number { return this.scan.subs[j * SUB_ENTRY + 2] / SKIM_REC; }
   subInlined(j: number): boolean { return this.scan.subs[j * SUB_ENTRY + 3] !== -2; }
   subParent(j: number): number { const p = this.scan.subs[j * SUB_ENTRY + 3]; return p < 0 ? -1 : p / SKIM_REC; }

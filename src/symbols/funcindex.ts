@@ -1,10 +1,8 @@
 import * as C from '../dwarf/constants';
 import type { Die } from '../dwarf/die';
 import type { Unit } from '../dwarf/unit';
-import { type ScopeRecords, subroutineKind } from '../dwarf/scope';
-import { isDiscardedStart } from '../dwarf/ranges';
+import type { ScopeRecords } from '../dwarf/scope';
 import { orderByValue } from '../util/order';
-import { SKIM_REC, SUB_ENTRY } from '../dwarf/skim';
 
 /** An ordered address→(end, value) map with LLVM's insertion semantics (see FunctionIndex); values are scope record indexes. */
 class IntervalMap {
@@ -74,22 +72,15 @@ export class FunctionIndex {
   constructor(unit: Unit) {
     const sc = (this.sc = unit.scopeRecords());
     if (!sc) return;
-    const as = unit.addressSize;
-    // ranges of the subprograms with code: begin, end, record (index loops over the walk's entries: this runs cold once per looked-up unit)
+    // ranges of the subprograms with code: begin, end, record (index loops: this runs cold once per looked-up unit)
     const B: number[] = [], E: number[] = [], R: number[] = [];
-    const subs = sc.subs, n = sc.subCount, inl = new Int32Array(n);
-    let ni = 0;
+    const n = sc.subCount, inl = new Int32Array(n);
+    let ni = 0, cur = 0;
+    const add = (b: number, e: number): void => { B.push(b); E.push(e); R.push(cur); };
     for (let j = 0; j < n; j++) {
-      const e = j * SUB_ENTRY;
-      if (subs[e + 3] !== -2) { inl[ni++] = j; continue; } // inlined: read when an address falls into its subprogram (group)
-      const i = subs[e + 2] / SKIM_REC, low = subs[e];
-      if (low >= 0) {
-        const end = subs[e + 1];
-        if (end > low && !isDiscardedStart(low, as)) { B.push(low); E.push(end); R.push(i); }
-        continue;
-      }
-      const rs = sc.die(i).ranges();
-      for (let k = 0; k < rs.length; k++) if (rs[k].end > rs[k].begin) { B.push(rs[k].begin); E.push(rs[k].end); R.push(i); }
+      if (sc.subInlined(j)) { inl[ni++] = j; continue; } // inlined: read when an address falls into its subprogram (group)
+      cur = sc.subRecord(j);
+      forEachRange(sc, j, add);
     }
     this.inl = inl.subarray(0, ni);
     // ranges that do not overlap map the same in any insertion order: sorted arrays are the map (no inserts into the
@@ -110,10 +101,7 @@ export class FunctionIndex {
 
   private buildFull(sc: ScopeRecords): IntervalMap {
     const m = new IntervalMap();
-    for (let i = 0; i < sc.count; i++) {
-      if (subroutineKind(sc.abbrev(i)) === 0) continue;
-      for (const r of sc.die(i).ranges()) if (r.end > r.begin) m.insert(r.begin, r.end, i);
-    }
+    for (let j = 0; j < sc.subCount; j++) { const d = sc.subRecord(j); forEachRange(sc, j, (b, e) => m.insert(b, e, d)); }
     return m;
   }
 
@@ -127,24 +115,17 @@ export class FunctionIndex {
   private group(sub: number): IntervalMap {
     let g = this.groups.get(sub);
     if (g) return g;
-    const sc = this.sc!, as = sc.unit.addressSize, inl = this.inl, subs = sc.subs;
-    g = new IntervalMap();
-    for (const r of sc.die(sub).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, sub);
+    const sc = this.sc!, inl = this.inl, m = new IntervalMap();
+    for (const r of sc.die(sub).ranges()) if (r.end > r.begin) m.insert(r.begin, r.end, sub);
     let lo = 0, hi = inl.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (subs[inl[mid] * SUB_ENTRY + 2] / SKIM_REC <= sub) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sc.subRecord(inl[mid]) <= sub) lo = mid + 1; else hi = mid; }
     for (let k = lo; k < inl.length; k++) {
-      const j = inl[k], d = subs[j * SUB_ENTRY + 2] / SKIM_REC;
+      const j = inl[k], d = sc.subRecord(j);
       if (!sc.within(d, sub)) break;
       if (sc.subParent(j) !== sub) continue; // inlined into a subprogram nested in this one
-      const low = subs[j * SUB_ENTRY];
-      if (low >= 0) {
-        const end = subs[j * SUB_ENTRY + 1];
-        if (end > low && !isDiscardedStart(low, as)) g.insert(low, end, d);
-        continue;
-      }
-      for (const r of sc.die(d).ranges()) if (r.end > r.begin) g.insert(r.begin, r.end, d);
+      forEachRange(sc, j, (b, e) => m.insert(b, e, d));
     }
-    this.groups.set(sub, g);
+    this.groups.set(sub, (g = m));
     return g;
   }
 
@@ -162,6 +143,15 @@ export class FunctionIndex {
 
   /** All subprogram DIEs with code (for listings). */
   subprograms(): Die[] { return [...new Set(this.top.vals)].map((i) => this.sc!.die(i)); }
+}
+
+const rangeOut = new Float64Array(2);
+
+/** `f(begin, end)` for each non-empty range of subroutine entry j: the one the walk read, else the DIE's own. */
+function forEachRange(sc: ScopeRecords, j: number, f: (begin: number, end: number) => void): void {
+  const k = sc.subRange(j, rangeOut);
+  if (k === 1) f(rangeOut[0], rangeOut[1]);
+  else if (k === -1) for (const r of sc.die(sc.subRecord(j)).ranges()) if (r.end > r.begin) f(r.begin, r.end);
 }
 
 /** The inline chain for a subroutine DIE: innermost first, ending at the enclosing DW_TAG_subprogram. */
