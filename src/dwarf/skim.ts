@@ -111,9 +111,11 @@ export class SkimWalk {
     const len = end - start;
     const bytesAt = FIXED_END + 8 * (maxDepth + 1);
     const recStart = align(bytesAt + len);
-    // first room: about what units of this size keep (a DIE takes at least a byte; kept ones are a fraction), doubled when full
+    // first room in the kernel's memory: about what units of this size keep (a DIE takes at least a byte; kept ones are a
+    // fraction), doubled when full; without the kernel the walk starts small, as its plain buffer is allocated for real
     const recs = Math.max(REC0, 1 << (31 - Math.clz32(Math.max(1, len >> 4)))), subs = Math.max(SUB0, recs >> 1);
-    return withKernel(recStart + 4 * SKIM_REC * recs + 8 * SUB_ENTRY * subs, (k) => f(new SkimWalk(k, bytes, start, end, maxDepth, addressSize, bytesAt, recStart, recs, subs)));
+    return withKernel(recStart + 4 * SKIM_REC * recs + 8 * SUB_ENTRY * subs, (k) =>
+      f(new SkimWalk(k, bytes, start, end, maxDepth, addressSize, bytesAt, recStart, k ? recs : REC0, k ? subs : SUB0)));
   }
 
   private constructor(k: Kernel | undefined, bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, bytesAt: number, recStart: number, recs: number, subs: number) {

@@ -146,7 +146,7 @@ function readAddr(p: i32, size: i32): f64 {
 
 // ---- lines -----------------------------------------------------------------------
 
-/** Line state block: i32 fields, then f64 fields at L_F64. */
+/** Line state block (i32 fields). */
 const L_OPBASE = 0, L_LINERANGE = 4, L_MININST = 8, L_LINEBASE = 12, L_STMT0 = 16, L_STDLENS = 20;
 const L_ROWS_A = 24, L_ROWS_F = 28, L_ROWS_L = 32, L_ROWS_C = 36, L_ROWS_FL = 40, L_SEQ = 44;
 const L_N = 48, L_NSEQ = 52;
