@@ -412,20 +412,19 @@ function runProgram(r: ByteReader, lp: LineProgram, p: Params): void {
   r.pos = pos;
   lp.addr = A.slice(0, n); lp.file = F.slice(0, n); lp.line = L.slice(0, n); lp.column = Co.slice(0, n); lp.flags = Fl.slice(0, n);
   if (rows.cap > SCRATCH_KEEP) scratch = undefined; // do not hold on to a huge program's arrays
-  setSequences(lp, ends, ends.length, p.addressSize);
+  setSequences(lp, ends, p.addressSize);
 }
 
 /**
- * The program's sequences from the indexes of its end_sequence rows (in
- * `ends[0..count)`): empty sequences are dropped, sequences of discarded
+ * The program's sequences from the indexes of its end_sequence rows: empty sequences are dropped, sequences of discarded
  * code (tombstone or 0 start, see isDiscardedStart) set aside, the rest
  * sorted by end address.
  */
-function setSequences(lp: LineProgram, ends: ArrayLike<number>, count: number, addressSize: number): void {
+function setSequences(lp: LineProgram, ends: ArrayLike<number>, addressSize: number): void {
   const seqs: LineSequence[] = [], discarded: LineSequence[] = [];
   const A = lp.addr;
   let first = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < ends.length; i++) {
     const e = ends[i];
     let begin = A[first];
     const end = A[e];
@@ -472,7 +471,7 @@ function runInKernel(r: ByteReader, lp: LineProgram, p: Params): boolean {
     lp.addr = new Float64Array(buf, B + A, n).slice(); lp.file = new Uint32Array(buf, B + F, n).slice();
     lp.line = new Uint32Array(buf, B + L, n).slice(); lp.column = new Uint32Array(buf, B + Co, n).slice();
     lp.flags = new Uint8Array(buf, B + Fl, n).slice();
-    setSequences(lp, new Int32Array(buf, B + E, nseq), nseq, p.addressSize);
+    setSequences(lp, new Int32Array(buf, B + E, nseq), p.addressSize);
     r.pos = r.end;
     return true;
   });

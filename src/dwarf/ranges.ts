@@ -1,5 +1,5 @@
 import * as C from './constants';
-import { readAddress, readOffset } from './form';
+import { readAddress, readOffset, readLE } from './form';
 import type { Unit } from './unit';
 
 /** A half-open code address range [begin, end), code-section relative. */
@@ -43,24 +43,13 @@ export function readRangeList(u: Unit, offset: number): AddrRange[] {
     const dw = u.skeleton?.dwarf ?? u.dwarf;
     const r = dw.sections.reader(secName, offset);
     const max = as === 8 ? 2 ** 64 - 1 : 2 ** (as * 8) - 1;
-    let i = 0;
-    if (as === 4) {
-      // the usual Wasm case, read straight from the bytes while whole pairs are in the section (the general loop below reports a cut list)
-      const bytes = r.bytes, end = r.end;
-      let p = r.pos;
-      for (; i < MAX_ENTRIES && p + 8 <= end; i++) {
-        const b = bytes[p] + bytes[p + 1] * 0x100 + bytes[p + 2] * 0x10000 + bytes[p + 3] * 0x1000000;
-        const e = bytes[p + 4] + bytes[p + 5] * 0x100 + bytes[p + 6] * 0x10000 + bytes[p + 7] * 0x1000000;
-        p += 8;
-        if (b === 0 && e === 0) return out;
-        if (b === max) { base = e; continue; }
-        const lo = base + b, hi = base + e;
-        if (hi > lo && !isDiscardedStart(lo, 4)) out.push({ begin: lo, end: hi });
-      }
-      r.pos = p;
-    }
-    for (; i < MAX_ENTRIES; i++) {
-      const b = readAddress(r, as), e = readAddress(r, as);
+    const bytes = r.bytes;
+    for (let i = 0; i < MAX_ENTRIES; i++) {
+      let b: number, e: number;
+      if (as === 4 && r.pos + 8 <= r.end) {
+        // the usual Wasm case, read straight from the bytes (a cut pair goes through readAddress, which reports it)
+        b = readLE(bytes, r.pos, 4); e = readLE(bytes, r.pos + 4, 4); r.pos += 8;
+      } else { b = readAddress(r, as); e = readAddress(r, as); }
       if (b === 0 && e === 0) return out;
       if (b === max || (as === 8 && b >= Number.MAX_SAFE_INTEGER)) { base = e; continue; }
       add(base + b, base + e);
