@@ -103,8 +103,6 @@ export class SkimWalk {
   private readonly end: number;
   /** Set when the kernel trapped (a bug): the general code does the rest of this walk. */
   private dead = false;
-  /** Subroutine flags per code for the general code (the kernel has its own table). */
-  private readonly subFlags: number[] = [];
 
   /** Walk the unit bytes [start, end) of `bytes` (addresses of `addressSize` bytes) with `maxDepth` levels of nesting below the root. */
   static run<T>(bytes: Uint8Array, start: number, end: number, maxDepth: number, addressSize: number, f: (w: SkimWalk) => T): T {
@@ -195,7 +193,6 @@ export class SkimWalk {
 
   /** Classify an abbreviation code for the kernel (`info` from skimInfo; `plan` from skimPlan when not all fixed). */
   classify(code: number, info: number, plan: Int32Array | undefined, sub: SubInfo): void {
-    this.subFlags[code] = sub.flags;
     if (!this.k || code >= MAX_SKIM_CODE) return;
     const B = this.base, a = this.i32;
     if (plan) {
@@ -208,13 +205,6 @@ export class SkimWalk {
     const si = ((B + SUBINFO) >> 2) + 4 * code;
     a[si] = sub.flags; a[si + 1] = sub.low ?? 0; a[si + 2] = sub.high ?? 0; a[si + 3] = (sub.highSize ?? 0) | (sub.highIsAddr ? 0x100 : 0);
     a[((B + INFO) >> 2) + code] = info;
-  }
-
-  /** Subroutine flags of a code (for the general code), from `classify` or `flags`. */
-  subFlagsOf(code: number, flags: () => number): number {
-    let f = this.subFlags[code];
-    if (f === undefined) this.subFlags[code] = f = flags();
-    return f;
   }
 
   /** The record of the nearest kept ancestor at the current depth (-1: the root). */

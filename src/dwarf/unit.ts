@@ -278,8 +278,7 @@ export class Unit implements FormContext {
           this.skipAttrs(r, ab);
           let self = w.parent;
           const kept = ab._scope ??= SCOPE_TAGS.has(ab.tag);
-          const abbrev = ab;
-          const sf = kept ? w.subFlagsOf(code, () => this.subInfo(abbrev).flags) : 0;
+          const sf = kept ? this.subFlags(ab) : 0;
           if (kept) self = w.keep(at, attrsPos, self, code, sf);
           if (ab.hasChildren) {
             if (w.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
@@ -294,14 +293,18 @@ export class Unit implements FormContext {
     });
   }
 
-  /** How the scope walk treats an abbreviation's DIEs (subroutine kind, subprogram, where low/high pc lie). */
-  private subInfo(ab: Abbrev): SubInfo {
+  /** How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed offsets). */
+  private subFlags(ab: Abbrev): number {
     const kind = subroutineKind(ab);
-    let flags = (kind === 1 ? SUB_CODE : kind === 2 ? SUB_INLINED : 0) | (ab.tag === C.DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
-    if (kind === 0) return { flags };
+    const flags = (kind === 1 ? SUB_CODE : kind === 2 ? SUB_INLINED : 0) | (ab.tag === C.DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
+    return kind !== 0 && this.lowHighOf(ab).length !== 0 ? flags | SUB_SIMPLE : flags;
+  }
+
+  /** `subFlags`, with where low/high pc lie for SUB_SIMPLE (for the kernel). */
+  private subInfo(ab: Abbrev): SubInfo {
+    const flags = this.subFlags(ab);
+    if ((flags & SUB_SIMPLE) === 0) return { flags };
     const lay = this.lowHighOf(ab);
-    if (lay.length === 0) return { flags };
-    flags |= SUB_SIMPLE;
     return { flags, low: lay[0], high: lay[1], highSize: lay[2], highIsAddr: lay[3] === 1 };
   }
 
