@@ -72,6 +72,11 @@ export function parseModuleOverrides(specs: string[]): Record<string, string> {
   return out;
 }
 
+/** The entry of a per-module option map for one module: by its coremodules name, then its index, then '*' when the dump has one module. */
+export function perModule<T>(map: Record<string, T>, name: string, index: number, count: number): T | undefined {
+  return map[name] ?? map[String(index)] ?? (count === 1 ? map['*'] : undefined);
+}
+
 /**
  * Find and index the module files of a core dump. Candidates, in order:
  * an override keyed by the module's name, its basename, or its index; then

@@ -22,7 +22,7 @@ import { ThreadValues } from '../src/values';
 import { threadFrameInputs } from '../src/values/fromcore';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readFileBytes, readModuleBytes, resolveModules, ResolvedModule } from './modules';
+import { perModule, readFileBytes, readModuleBytes, resolveModules, ResolvedModule } from './modules';
 import { DebugInfo, findDebugInfo } from './debugfiles';
 import { FoundSourceMap, findWasmSourceMap } from './wasmmap';
 
@@ -131,7 +131,7 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
   if (o.findModule) {
     const names = core.modules.length ? core.modules : [core.executableName ?? '<module 0>'];
     names.forEach((name, i) => {
-      if (overrides[name] !== undefined || overrides[String(i)] !== undefined || (names.length === 1 && overrides['*'] !== undefined)) return;
+      if (perModule(overrides, name, i, names.length) !== undefined) return;
       const p = o.findModule?.(name, i, core);
       if (p !== undefined) overrides[String(i)] = p;
     });
@@ -151,7 +151,7 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
     if (!r.module || !r.path) continue;
     modules[r.index] = r.module;
     known.set(r.index, r.module);
-    const file = df[r.name] ?? df[String(r.index)] ?? (resolved.length === 1 ? df['*'] : undefined) ?? o.findDebug?.(r.module, r, resolved.length);
+    const file = perModule(df, r.name, r.index, resolved.length) ?? o.findDebug?.(r.module, r, resolved.length);
     let d: DebugInfo;
     try {
       d = findDebugInfo(r.module, r.path, { debugFile: file, debugDirs: o.debugDirs, followExternal: o.followExternalDebugInfo ?? true, load: o.cache?.load });
@@ -161,7 +161,7 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
       d = { origin: 'none', notes: [] };
     }
     debug[r.index] = d;
-    const explicitMap = sm[r.name] ?? sm[String(r.index)] ?? (resolved.length === 1 ? sm['*'] : undefined) ?? o.findSourceMap?.(r, resolved.length);
+    const explicitMap = perModule(sm, r.name, r.index, resolved.length) ?? o.findSourceMap?.(r, resolved.length);
     let found: FoundSourceMap | undefined;
     try {
       found = findWasmSourceMap(r.module, r.path, { explicit: explicitMap, hasDwarf: !!d.sections?.hasDebugInfo });
