@@ -72,6 +72,11 @@ export function parseModuleOverrides(specs: string[]): Record<string, string> {
   return out;
 }
 
+/** A dump's module names by coremodules index: its `coremodules` list, or for a dump without one its single module (the executable's name). */
+export function moduleNames(core: CoreDumpModel): string[] {
+  return core.modules.length ? core.modules : [core.executableName ?? '<module 0>'];
+}
+
 /** The entry of a per-module option map for one module: by its coremodules name, then its index, then '*' when the dump has one module. */
 export function perModule<T>(map: Record<string, T>, name: string, index: number, count: number): T | undefined {
   return map[name] ?? map[String(index)] ?? (count === 1 ? map['*'] : undefined);
@@ -88,8 +93,7 @@ export function perModule<T>(map: Record<string, T>, name: string, index: number
  */
 export function resolveModules(coreDumpPath: string, core: CoreDumpModel, overrides: Record<string, string> = {}, opts: { nextToCore?: boolean; load?: (path: string) => WasmModule } = {}): ResolvedModule[] {
   const dir = dirname(resolve(coreDumpPath));
-  let names = core.modules;
-  if (names.length === 0) names = [core.executableName ?? '<module 0>'];
+  const names = moduleNames(core);
   return names.map((name, index) => {
     const cands: Array<[string, string]> = [];
     for (const key of [name, basename(name), String(index)]) if (overrides[key] !== undefined) cands.push([overrides[key], 'override']);

@@ -22,7 +22,7 @@ import { ThreadValues } from '../src/values';
 import { threadFrameInputs } from '../src/values/fromcore';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { perModule, readFileBytes, readModuleBytes, resolveModules, ResolvedModule } from './modules';
+import { moduleNames, perModule, readFileBytes, readModuleBytes, resolveModules, ResolvedModule } from './modules';
 import { DebugInfo, findDebugInfo } from './debugfiles';
 import { FoundSourceMap, findWasmSourceMap } from './wasmmap';
 
@@ -129,7 +129,7 @@ export function openCrash(o: OpenCrashOptions): OpenedCrash {
   const core = o.core ?? readDump(o);
   const overrides = { ...(typeof o.modules === 'function' ? o.modules(core) : o.modules ?? {}) };
   if (o.findModule) {
-    const names = core.modules.length ? core.modules : [core.executableName ?? '<module 0>'];
+    const names = moduleNames(core);
     names.forEach((name, i) => {
       if (perModule(overrides, name, i, names.length) !== undefined) return;
       const p = o.findModule?.(name, i, core);

@@ -12,7 +12,7 @@ import { WasmModule } from '../src/wasm/module';
 import { CoreDump } from '../src/coredump/reader';
 import { normaliseFrames } from '../src/coredump/normalise';
 import { BtFrame } from '../src/symbols/backtrace';
-import { readModuleBytes } from '../host/modules';
+import { moduleNames, readModuleBytes } from '../host/modules';
 import { ModuleCache, openCrash, OpenedCrash } from '../host/openCrash';
 import { BlobKey, BlobStore, CrashSummary, IndexStore, StoredFrame } from './store/types';
 import { CrashReason, crashReason } from '../src/reason';
@@ -88,7 +88,7 @@ function pickModule(ctx: SymbolicateContext, core: CoreDump, index: number, cand
 
 /** Open an uploaded dump (already parsed) with its modules and debug files from the stores. */
 export async function openStoredCrash(ctx: SymbolicateContext, dumpFile: string, core: CoreDump): Promise<{ crash: OpenedCrash; modules: CrashSummary['modules'] }> {
-  const names = core.modules.length ? core.modules : [core.executableName ?? '<module 0>'];
+  const names = moduleNames(core);
   const overrides: Record<string, string> = {};
   const debugFiles: Record<string, string> = {};
   const modules: CrashSummary['modules'] = [];
