@@ -68,6 +68,7 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
   }
   const warnings: string[] = [];
   let mapFor: number | undefined;
+  const debugIds = new Map<string, string | undefined>();
   // the same path as `wasm-coredump bt` (host/openCrash.ts); here its problems become DapErrors
   const crash = openCrash({
     corePath: cfg.coreDump, core: dump,
@@ -84,7 +85,7 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
       }
       mapFor = sourceMapModule(resolved, cfg);
     },
-    findDebug: (m) => debugFileFor(m, cfg),
+    findDebug: (m) => debugFileFor(m, cfg, debugIds),
     debugDirs: cfg.symbolSearchPaths,
     findSourceMap: (r) => (r.index === mapFor ? cfg.sourceMapFile : undefined),
   });
@@ -122,13 +123,19 @@ export function loadTarget(cfg: LaunchConfig): Loaded {
  * id (the only one when there is one and either side has no build id).
  * The rest (the module's own sections, external_debug_info, a build-id match
  * in `symbolSearchPaths`) is host/debugfiles.ts, through openCrash.
+ * `ids` keeps each debug file's build id for the launch, so a file is read
+ * once however many modules the dump has.
  */
-export function debugFileFor(m: WasmModule, cfg: LaunchConfig): string | undefined {
+export function debugFileFor(m: WasmModule, cfg: LaunchConfig, ids: Map<string, string | undefined>): string | undefined {
   const id = m.buildId;
   for (const f of cfg.debugFiles) {
-    const other = readFileBytes(f, 'debug file', 'Check "debugFiles" in the launch configuration.');
     let otherId: string | undefined;
-    try { otherId = new WasmModule(other.bytes, f).buildId; } catch (e) { throw asDapError(e, 'A debug file is a .wasm (or .dwp) holding .debug_* sections.'); }
+    if (ids.has(f)) otherId = ids.get(f);
+    else {
+      const other = readFileBytes(f, 'debug file', 'Check "debugFiles" in the launch configuration.');
+      try { otherId = new WasmModule(other.bytes, f).buildId; } catch (e) { throw asDapError(e, 'A debug file is a .wasm (or .dwp) holding .debug_* sections.'); }
+      ids.set(f, otherId);
+    }
     if ((id !== undefined && otherId === id) || (cfg.debugFiles.length === 1 && (id === undefined || otherId === undefined))) return f;
   }
   return undefined;
