@@ -32,11 +32,13 @@ export function rnglistxOffset(u: Unit, index: number): number {
   return base + readOffset(r, u.offsetSize);
 }
 
-/** Read the range list at a section-relative offset: `.debug_ranges` (v2-4) or `.debug_rnglists` (v5). */
-export function readRangeList(u: Unit, offset: number): AddrRange[] {
+/**
+ * Read the range list at a section-relative offset: `.debug_ranges` (v2-4) or `.debug_rnglists` (v5).
+ * `base`: the unit's base address, when the caller has it without the root DIE.
+ */
+export function readRangeList(u: Unit, offset: number, base = u.baseAddress): AddrRange[] {
   const out: AddrRange[] = [];
   const as = u.addressSize;
-  let base = u.baseAddress;
   const add = (b: number, e: number): void => { if (e > b && !isDiscardedStart(b, as)) out.push({ begin: b, end: e }); };
   if (u.version < 5) {
     const secName = '.debug_ranges';
