@@ -2,11 +2,14 @@ import * as C from './constants';
 import type { Abbrev } from './abbrev';
 import { Die } from './die';
 import type { Unit } from './unit';
-import { SKIM_REC, SUB_ENTRY, type SubEntries } from './skim';
+import { SKIM_REC, SUB_ENTRY, type SubEntries, type SubSplit } from './skim';
 import { isDiscardedStart } from './ranges';
 
-/** What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine entries, abbreviations by code. */
-export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; byCode: Array<Abbrev | undefined> }
+/**
+ * What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine
+ * entries (and the kernel's split of them, when it made one), abbreviations by code.
+ */
+export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; split?: SubSplit; byCode: Array<Abbrev | undefined> }
 
 /**
  * The scope DIEs of one unit (subprograms, inlined subroutines and the
@@ -56,6 +59,8 @@ export class ScopeRecords {
     out[0] = low; out[1] = end;
     return 1;
   }
+  /** The subprograms' ranges and the inlined entries as the kernel split them (see SubSplit), if it did. */
+  get split(): SubSplit | undefined { return this.scan.split; }
   subRecord(j: number): number { return this.scan.subs[j * SUB_ENTRY + 2] / SKIM_REC; }
   subInlined(j: number): boolean { return this.scan.subs[j * SUB_ENTRY + 3] !== -2; }
   subParent(j: number): number { const p = this.scan.subs[j * SUB_ENTRY + 3]; return p < 0 ? -1 : p / SKIM_REC; }

@@ -85,6 +85,20 @@ export interface SubInfo {
 export type SubEntries = Float64Array;
 
 /**
+ * A walk's subroutine entries split by the kernel (`SkimWalk.split`): the
+ * non-empty ranges of the subprograms, [B[i], E[i]) for record R[i], and
+ * the indexes of the inlined subroutines' entries. `sorted`: the ranges are
+ * in address order (ties in tree order) and none overlaps another; else
+ * they are in tree order.
+ */
+export interface SubSplit { B: Float64Array; E: Float64Array; R: Float64Array; inl: Int32Array; sorted: boolean }
+
+// state block of the kernel's `subprograms` (i32 fields) and its flags
+const P_SUB = 0, P_NS = 1, P_ADDRSIZE = 2, P_B = 3, P_E = 4, P_R = 5, P_KEYS = 6, P_SB = 7, P_SE = 8, P_SR = 9, P_INL = 10;
+const P_NTOP = 11, P_NINL = 12, P_FLAGS = 13, P_SIZE = 16;
+const F_GENERAL = 1, F_SORTED = 2, F_OVERLAP = 4;
+
+/**
  * One walk over a unit's DIEs: the unit's bytes copied into the kernel's
  * memory, the walk state (depth, nearest kept ancestors and subprograms,
  * records, subroutine entries) there too, and the classification of
@@ -245,6 +259,30 @@ export class SkimWalk {
   records(): Int32Array { return this.i32.slice(this.recStart >> 2, (this.recStart >> 2) + this.n); }
   /** What to subtract from a record's positions for absolute positions. */
   get recordDelta(): number { return this.delta; }
+
+  /**
+   * The subroutine entries split and the subprograms' ranges sorted by the
+   * kernel, or undefined: no kernel, or a subprogram whose range the walk
+   * did not read (its DIE's ranges are needed: the caller uses the entries).
+   */
+  split(): SubSplit | undefined {
+    const k = this.k;
+    if (!k || this.dead) return undefined;
+    const sub = this.i32[this.s + S_SUB], ns = this.ns;
+    const st = align(sub + 8 * SUB_ENTRY * ns), arr = st + 4 * P_SIZE, slot = 8 * ns;
+    if (!reserve(k, arr + 7 * slot + 4 * ns - k.base)) return undefined;
+    this.views(k.memory.buffer);
+    const a = this.i32, q = st >> 2;
+    a[q + P_SUB] = sub; a[q + P_NS] = ns; a[q + P_ADDRSIZE] = a[this.s + S_ADDRSIZE];
+    for (let i = 0; i < 7; i++) a[q + P_B + i] = arr + i * slot;
+    a[q + P_INL] = arr + 7 * slot;
+    try { k.subprograms(st); } catch { this.dead = true; dropKernel(); return undefined; }
+    const flags = a[q + P_FLAGS], nt = a[q + P_NTOP], ni = a[q + P_NINL];
+    if ((flags & F_GENERAL) !== 0) return undefined;
+    const sorted = (flags & F_SORTED) !== 0 && (flags & F_OVERLAP) === 0, from = sorted ? a[q + P_SB] : a[q + P_B];
+    const f = this.f64, at = (p: number): Float64Array => f.slice(p >> 3, (p >> 3) + nt);
+    return { B: at(from), E: at(from + slot), R: at(from + 2 * slot), inl: a.slice(a[q + P_INL] >> 2, (a[q + P_INL] >> 2) + ni), sorted };
+  }
 
   /** The subroutine entries as one copy (SUB_ENTRY f64s each, in tree order). */
   subroutines(): SubEntries {

@@ -289,7 +289,7 @@ export class Unit implements FormContext {
       } catch (e) {
         this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
       }
-      return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), byCode };
+      return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), split: w.split(), byCode };
     });
   }
 

@@ -10,6 +10,13 @@ class IntervalMap {
   ends: number[] = [];
   vals: number[] = [];
 
+  /** A map of sorted, disjoint ranges as they are (for lookups only: `insert` needs an empty map or one made by inserts). */
+  static sorted(keys: Float64Array, ends: Float64Array, vals: Float64Array): IntervalMap {
+    const m = new IntervalMap();
+    m.keys = keys as unknown as number[]; m.ends = ends as unknown as number[]; m.vals = vals as unknown as number[];
+    return m;
+  }
+
   /** Index of the first key > x. */
   upper(x: number): number {
     const k = this.keys;
@@ -62,9 +69,9 @@ class IntervalMap {
  * map in tree order, as LLVM does.
  */
 export class FunctionIndex {
-  private readonly top = new IntervalMap();
+  private top = new IntervalMap();
   /** the walk's entries (ScopeRecords sub*) of inlined subroutines, in tree order */
-  private inl = new Int32Array(0);
+  private inl: Int32Array = new Int32Array(0);
   private readonly groups = new Map<number, IntervalMap>();
   private full?: IntervalMap;
   private readonly sc?: ScopeRecords;
@@ -72,17 +79,26 @@ export class FunctionIndex {
   constructor(unit: Unit) {
     const sc = (this.sc = unit.scopeRecords());
     if (!sc) return;
-    // ranges of the subprograms with code: begin, end, record (index loops: this runs cold once per looked-up unit)
-    const B: number[] = [], E: number[] = [], R: number[] = [];
-    const n = sc.subCount, inl = new Int32Array(n);
-    let ni = 0, cur = 0;
-    const add = (b: number, e: number): void => { B.push(b); E.push(e); R.push(cur); };
-    for (let j = 0; j < n; j++) {
-      if (sc.subInlined(j)) { inl[ni++] = j; continue; } // inlined: read when an address falls into its subprogram (group)
-      cur = sc.subRecord(j);
-      forEachRange(sc, j, add);
+    // ranges of the subprograms with code: begin, end, record. The kernel's split of the walk's entries has them,
+    // sorted when it could, and the inlined entries (read when an address falls into their subprogram: group)
+    const sp = sc.split;
+    if (sp?.sorted) { this.top = IntervalMap.sorted(sp.B, sp.E, sp.R); this.inl = sp.inl; return; }
+    let B: ArrayLike<number>, E: ArrayLike<number>, R: ArrayLike<number>;
+    if (sp) ({ B, E, R, inl: this.inl } = sp);
+    else {
+      // without the kernel, or for subprograms whose ranges are read from their DIEs (index loops: this runs cold)
+      const b: number[] = [], e: number[] = [], r: number[] = [];
+      const n = sc.subCount, inl = new Int32Array(n);
+      let ni = 0, cur = 0;
+      const add = (lo: number, hi: number): void => { b.push(lo); e.push(hi); r.push(cur); };
+      for (let j = 0; j < n; j++) {
+        if (sc.subInlined(j)) { inl[ni++] = j; continue; }
+        cur = sc.subRecord(j);
+        forEachRange(sc, j, add);
+      }
+      this.inl = inl.subarray(0, ni);
+      B = b; E = e; R = r;
     }
-    this.inl = inl.subarray(0, ni);
     // ranges that do not overlap map the same in any insertion order: sorted arrays are the map (no inserts into the
     // middle of arrays, which is quadratic for units whose DIEs are not in address order, e.g. Rust's std)
     const m = B.length;

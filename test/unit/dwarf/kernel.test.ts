@@ -23,6 +23,7 @@ import { setKernelEnabled, withKernel } from '../../../src/dwarf/kernel';
 import { KERNEL_SOURCE_SHA256 } from '../../../src/dwarf/kernel/binary';
 import { corpusDwarfModules, fixtureModules } from '../../corpus';
 import { prng } from '../../prng';
+import { FunctionIndex } from '../../../src/symbols/funcindex';
 import * as C from '../../../src/dwarf/constants';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -146,4 +147,37 @@ test('subroutine entries of the scope walk: ranges and enclosing subprograms as 
   }
   assert.ok(simple > 10000, `${simple} ranges read by the walk, ${general} from the DIEs`);
   t.diagnostic(`${simple} ranges read by the walk, ${general} from the DIEs`);
+});
+
+test('function index: the kernel\'s sorted subprogram ranges give the lookups of the general build, on every module', (t) => {
+  const list = [...corpusDwarfModules(), ...fixtureModules()];
+  if (list.length === 0) { t.skip('no corpus or fixtures'); return; }
+  let units = 0, split = 0, sorted = 0, probes = 0;
+  for (const file of list) {
+    const bytes = new Uint8Array(readFileSync(file));
+    const lookups = (kernel: boolean): Array<Array<number | undefined>> => {
+      setKernelEnabled(kernel);
+      try {
+        const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(bytes, file)));
+        return dw.units().map((u) => {
+          const sc = u.scopeRecords();
+          if (!sc) return [];
+          if (kernel && sc.split) { split++; if (sc.split.sorted) sorted++; }
+          const fi = new FunctionIndex(u);
+          // probe each subroutine's bounds and middle, and the address before it
+          const addrs: number[] = [];
+          for (let j = 0; j < sc.subCount; j++) {
+            for (const r of sc.die(sc.subRecord(j)).ranges()) addrs.push(r.begin - 1, r.begin, (r.begin + r.end) >> 1, r.end - 1, r.end);
+          }
+          return addrs.map((a) => fi.lookup(a)?.offset);
+        });
+      } finally { setKernelEnabled(true); }
+    };
+    const a = lookups(true), b = lookups(false);
+    units += a.length;
+    for (const x of a) probes += x.length;
+    assert.deepEqual(a, b, file);
+  }
+  assert.ok(sorted > 100, `${split} of ${units} units split by the kernel, ${sorted} sorted`);
+  t.diagnostic(`${units} units, ${probes} lookups; ${split} split by the kernel, ${sorted} of them sorted and disjoint`);
 });

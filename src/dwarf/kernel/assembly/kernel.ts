@@ -7,6 +7,7 @@
 //
 // skim:  walks DIEs (see ../../skim.ts for the protocol and the record layout).
 // lines: runs a line-number program (see ../../line.ts, runProgram).
+// subprograms: the subprogram ranges of a walk's subroutine entries, sorted (see ../../skim.ts, SkimWalk.split).
 
 // ---- skim ------------------------------------------------------------------------
 
@@ -274,6 +275,81 @@ export function lines(pos: i32, end: i32, st: i32): i32 {
   }
   store<i32>(st + L_N, n); store<i32>(st + L_NSEQ, nseq);
   return status;
+}
+
+// ---- subprograms ----------------------------------------------------------------
+
+/** subprograms state block (i32 fields): the entries and where the results go (arrays of `ns` slots each), then counts. */
+const P_SUB = 0, P_NS = 4, P_ADDRSIZE = 8, P_B = 12, P_E = 16, P_R = 20, P_KEYS = 24, P_SB = 28, P_SE = 32, P_SR = 36, P_INL = 40;
+const P_NTOP = 44, P_NINL = 48, P_FLAGS = 52;
+/** P_FLAGS bits: a subprogram whose range the walk did not read (the caller reads its DIE), sorted, ranges overlap. */
+const F_GENERAL = 1, F_SORTED = 2, F_OVERLAP = 4;
+const SLOTS: f64 = 2097152; // 2^21: key = begin * SLOTS + index, exact in an f64 for begin < 2^32
+
+/**
+ * From the subroutine entries (4 f64s each: low, end, record, nearest
+ * subprogram or -2 for a subprogram): the non-empty subprogram ranges in
+ * tree order (B, E, R: record indexes), the same sorted by begin (SB, SE, SR; ties in tree
+ * order) with whether any two overlap, and the indexes of the inlined
+ * entries. A subprogram entry the walk could not read (low -1) only sets
+ * F_GENERAL: the caller then does all of it from the DIEs.
+ */
+export function subprograms(st: i32): void {
+  const sub = load<i32>(st + P_SUB), ns = load<i32>(st + P_NS), as = load<i32>(st + P_ADDRSIZE);
+  const B = load<i32>(st + P_B), E = load<i32>(st + P_E), R = load<i32>(st + P_R), inl = load<i32>(st + P_INL);
+  let nt = 0, ni = 0, flags = 0, packable = ns < <i32>SLOTS;
+  let tomb: f64 = 9007199254740991.0; // isTombstone: 2^(8 as) - 2, and for 8-byte addresses anything past 2^53 - 1
+  if (as != 8) { tomb = 1; for (let i = 0; i < as; i++) tomb *= 256; tomb -= 2; }
+  for (let j = 0; j < ns; j++) {
+    const e = sub + (j << 5);
+    const par = load<f64>(e + 24);
+    if (par != -2) { store<i32>(inl + (ni << 2), j); ni++; continue; }
+    const low = load<f64>(e), end = load<f64>(e + 8);
+    if (low < 0) { flags |= F_GENERAL; continue; }
+    if (end <= low || low == 0 || low >= tomb) continue; // empty, or discarded code (isDiscardedStart)
+    store<f64>(B + (nt << 3), low); store<f64>(E + (nt << 3), end); store<f64>(R + (nt << 3), load<f64>(e + 16) / 4); // the entry holds the record's i32 offset (4 per record)
+    if (low >= 4294967296.0 || low != floor<f64>(low)) packable = false;
+    nt++;
+  }
+  store<i32>(st + P_NTOP, nt); store<i32>(st + P_NINL, ni);
+  if (packable && (flags & F_GENERAL) == 0) {
+    const keys = load<i32>(st + P_KEYS), SB = load<i32>(st + P_SB), SE = load<i32>(st + P_SE), SR = load<i32>(st + P_SR);
+    for (let k = 0; k < nt; k++) store<f64>(keys + (k << 3), load<f64>(B + (k << 3)) * SLOTS + <f64>k);
+    heapSort(keys, nt);
+    let prevEnd: f64 = -1;
+    for (let k = 0; k < nt; k++) {
+      const key = load<f64>(keys + (k << 3));
+      const i: i32 = <i32>(key - floor<f64>(key / SLOTS) * SLOTS);
+      const b = load<f64>(B + (i << 3)), en = load<f64>(E + (i << 3));
+      if (k > 0 && b < prevEnd) flags |= F_OVERLAP;
+      prevEnd = en;
+      store<f64>(SB + (k << 3), b); store<f64>(SE + (k << 3), en); store<f64>(SR + (k << 3), load<f64>(R + (i << 3)));
+    }
+    flags |= F_SORTED;
+  }
+  store<i32>(st + P_FLAGS, flags);
+}
+
+/** Sort n distinct f64s at `a` ascending (heapsort: no allocation, n log n). */
+function heapSort(a: i32, n: i32): void {
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftDown(a, i, n);
+  for (let end = n - 1; end > 0; end--) {
+    const t = load<f64>(a); store<f64>(a, load<f64>(a + (end << 3))); store<f64>(a + (end << 3), t);
+    siftDown(a, 0, end);
+  }
+}
+
+function siftDown(a: i32, root: i32, n: i32): void {
+  while (true) {
+    let child = 2 * root + 1;
+    if (child >= n) return;
+    let c = load<f64>(a + (child << 3));
+    if (child + 1 < n) { const c2 = load<f64>(a + ((child + 1) << 3)); if (c2 > c) { child++; c = c2; } }
+    const r = load<f64>(a + (root << 3));
+    if (r >= c) return;
+    store<f64>(a + (root << 3), c); store<f64>(a + (child << 3), r);
+    root = child;
+  }
 }
 
 /** First free byte of linear memory (after the kernel's own data): where the caller's layout may start. */
