@@ -227,17 +227,10 @@ function parseHeader(secs: DwarfSections, offset: number, unit?: Unit): { lp: Li
   return { lp, r: pr, params: { minInst: minInst || 1, defaultIsStmt, lineBase, lineRange, opcodeBase, stdLens, addressSize, compDir, version } };
 }
 
-/** NUL-terminated string; ASCII decoded directly (file tables can hold thousands of names). */
+/** NUL-terminated string (the table's end is an empty one: no decoder call for it). */
 function cstr(r: ByteReader): string {
-  const b = r.bytes, start = r.pos, end = r.end;
-  let p = start, ascii = true;
-  while (p < end && b[p] !== 0) { if (b[p] >= 0x80) ascii = false; p++; }
-  if (p >= end) return r.cstr(); // reports the unterminated string
-  if (!ascii || p - start > 4096) return r.cstr();
-  let s = '';
-  for (let i = start; i < p; i++) s += String.fromCharCode(b[i]);
-  r.pos = p + 1;
-  return s;
+  if (r.pos < r.end && r.bytes[r.pos] === 0) { r.pos++; return ''; }
+  return r.cstr();
 }
 
 function readFormats(r: ByteReader): Fmt[] {
