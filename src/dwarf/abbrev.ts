@@ -39,6 +39,8 @@ const MAX_ATTRS = 1000;
 export class AbbrevTable {
   private readonly dense: Array<Abbrev | undefined> = [];
   private readonly sparse = new Map<number, Abbrev>();
+  /** Declarations read out of order (`getAt`), by code: their positions, so the in-order reading keeps them and takes them for no repeat. */
+  private readonly readAt = new Map<number, number>();
   private r?: ByteReader;
   /** Set when the rest of the table could not be read. */
   error?: string;
@@ -56,9 +58,8 @@ export class AbbrevTable {
     if (found || !this.r) return found;
     try {
       while (this.r) {
-        const a = readOne(this.r, (c) => this.lookup(c) !== undefined);
+        const a = this.next(this.r);
         if (!a) { this.r = undefined; break; }
-        this.add(a);
         if (a.code === code) return a;
       }
     } catch (e) {
@@ -71,11 +72,34 @@ export class AbbrevTable {
 
   /** Parse the rest of the table now (errors propagate). */
   parseAll(): this {
-    while (this.r) {
-      const a = readOne(this.r, (c) => this.lookup(c) !== undefined);
-      if (!a) this.r = undefined; else this.add(a);
-    }
+    while (this.r) if (!this.next(this.r)) this.r = undefined;
     return this;
+  }
+
+  /** The next declaration in order, added (or the one `getAt` already read there); undefined at the table's end. */
+  private next(r: ByteReader): Abbrev | undefined {
+    const at = r.pos;
+    const a = readOne(r, (c) => this.lookup(c) !== undefined && this.readAt.get(c) !== at);
+    if (!a) return undefined;
+    if (this.readAt.get(a.code) === at) return this.lookup(a.code);
+    this.add(a);
+    return a;
+  }
+
+  /**
+   * The declaration of `code` when its position `pos` in the table is known
+   * (the Wasm kernel read the whole table and found it well formed, with no
+   * code repeated: SkimWalk.preclassify), read alone; else as `get`.
+   */
+  getAt(code: number, pos: number): Abbrev | undefined {
+    const found = this.lookup(code);
+    if (found || !this.r) return found ?? this.get(code);
+    let a: Abbrev | undefined;
+    try { a = readOne(this.r.window(pos, this.r.end), () => false); } catch { a = undefined; }
+    if (a?.code !== code) return this.get(code);
+    this.add(a);
+    this.readAt.set(code, pos);
+    return a;
   }
 }
 

@@ -2,14 +2,15 @@ import * as C from './constants';
 import type { Abbrev } from './abbrev';
 import { Die } from './die';
 import type { Unit } from './unit';
-import { SKIM_REC, SUB_ENTRY, type SubEntries, type SubSplit } from './skim';
+import { SKIM_REC, SUB_ENTRY, type SubEntries, type SubSplit, type DeclPositions } from './skim';
 import { isDiscardedStart } from './ranges';
 
 /**
  * What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine
- * entries (and the kernel's split of them, when it made one), abbreviations by code.
+ * entries (and the kernel's split of them, when it made one), the abbreviations the walk read by code (the others are
+ * read when a record needs them, from where the kernel found their declarations: `decl`).
  */
-export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; split?: SubSplit; byCode: Array<Abbrev | undefined> }
+export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; split?: SubSplit; byCode: Array<Abbrev | undefined>; decl?: DeclPositions }
 
 /**
  * The scope DIEs of one unit (subprograms, inlined subroutines and the
@@ -31,7 +32,10 @@ export class ScopeRecords {
 
   /** Records (the root is not one). */
   get count(): number { return this.made_.length; }
-  abbrev(i: number): Abbrev { return this.scan.byCode[this.scan.rec[i * SKIM_REC + 3]]!; }
+  abbrev(i: number): Abbrev {
+    const code = this.scan.rec[i * SKIM_REC + 3];
+    return (this.scan.byCode[code] ??= this.unit.abbrevAt(code, this.scan.decl)!); // (the walk recorded the DIE: its code exists)
+  }
   /** Absolute position of record i's first attribute value. */
   attrsPos(i: number): number { return this.scan.rec[i * SKIM_REC + 1] - this.scan.delta; }
   /** Section-relative offset of record i's DIE. */

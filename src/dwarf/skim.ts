@@ -64,7 +64,13 @@ export const MAX_SKIM_CODE = 0x4000;
 // scratch layout from the kernel's base (bytes): state block, info table, plan index, plan items, subroutine info,
 // ancestors, nearest subprograms, unit bytes, then the two growing areas: records and subroutine entries
 const ST = 0, INFO = 128, PLANIDX = INFO + 4 * MAX_SKIM_CODE, PLANDATA = PLANIDX + 8 * MAX_SKIM_CODE, PLAN_ITEMS = 16384;
-const SUBINFO = PLANDATA + 4 * PLAN_ITEMS, FIXED_END = SUBINFO + 16 * MAX_SKIM_CODE;
+const SUBINFO = PLANDATA + 4 * PLAN_ITEMS, ABST = SUBINFO + 16 * MAX_SKIM_CODE, DECL = ABST + 64, ABBYTES = DECL + 4 * MAX_SKIM_CODE;
+/** Bytes of an abbreviation table the kernel reads (longer tables are classified code by code as the walk meets them). */
+const ABBREV_MAX = 65536;
+const FIXED_END = ABBYTES + ABBREV_MAX;
+// state block of the kernel's `abbrevs` (i32 fields)
+const A_POS = 0, A_END = 1, A_ATEND = 2, A_ADDRSIZE = 3, A_OFFSIZE = 4, A_VERSION = 5, A_INFO = 6, A_PLANIDX = 7, A_PLANDATA = 8;
+const A_PLANUSED = 9, A_PLANCAP = 10, A_SUBINFO = 11, A_DECL = 12, A_MAXCODE = 13, A_NCODES = 14;
 const S_DEPTH = 0, S_N = 1, S_DONE = 2, S_ANC = 3, S_MAXDEPTH = 4, S_REC = 5, S_RECCAP = 6, S_INFO = 7, S_NCODES = 8, S_PLANIDX = 9, S_PLANDATA = 10;
 const S_SUBINFO = 11, S_SUBANC = 12, S_SUB = 13, S_SUBCAP = 14, S_NS = 15, S_ADDRSIZE = 16;
 /** Subroutine flags of an abbreviation (`SkimWalk.classify`). */
@@ -80,6 +86,9 @@ export interface SubInfo {
   /** With SUB_SIMPLE: offsets of low_pc (an address) and high_pc in the values, high_pc's size, and whether it is an address (else a length). */
   low?: number; high?: number; highSize?: number; highIsAddr?: boolean;
 }
+
+/** Where the kernel found each code's declaration (`SkimWalk.preclassify`): pos[code] - delta is its absolute position, for pos[code] >= 0. */
+export interface DeclPositions { pos: Int32Array; delta: number }
 
 /** The subroutine entries of a walk: SUB_ENTRY f64s each. */
 export type SubEntries = Float64Array;
@@ -205,6 +214,33 @@ export class SkimWalk {
     a[s + S_RECCAP] = 2 * recCap; a[s + S_SUB] = newSub; a[s + S_SUBCAP] = 2 * subCap;
   }
 
+  /**
+   * Classify every code of the abbreviation table at bytes[start, end) (the
+   * rest of its section: `atEnd`) in the kernel, as `classify` would on
+   * first sight of each, for a unit of DWARF `version` with `offsetSize`-byte
+   * offsets. The walk then stops only at codes the kernel leaves (forms it
+   * does not decode) and at damage, and the caller gets no Abbrev objects
+   * for the rest: the result says where their declarations are
+   * (AbbrevTable.getAt). Undefined, with nothing classified, without the
+   * kernel or for a table it does not take as well formed (the caller then
+   * classifies as the walk meets codes, reporting what is wrong).
+   */
+  preclassify(bytes: Uint8Array, start: number, end: number, atEnd: boolean, version: number, offsetSize: number): DeclPositions | undefined {
+    const k = this.k;
+    if (!k || this.dead || end <= start) return undefined;
+    const len = Math.min(end - start, ABBREV_MAX), B = this.base, a = this.i32, q = (B + ABST) >> 2;
+    new Uint8Array(a.buffer, B + ABBYTES, len).set(bytes.subarray(start, start + len));
+    a[q + A_POS] = B + ABBYTES; a[q + A_END] = B + ABBYTES + len; a[q + A_ATEND] = atEnd && len === end - start ? 1 : 0;
+    a[q + A_ADDRSIZE] = a[this.s + S_ADDRSIZE]; a[q + A_OFFSIZE] = offsetSize; a[q + A_VERSION] = version;
+    a[q + A_INFO] = B + INFO; a[q + A_PLANIDX] = B + PLANIDX; a[q + A_PLANDATA] = B + PLANDATA; a[q + A_PLANUSED] = this.planUsed;
+    a[q + A_PLANCAP] = PLAN_ITEMS; a[q + A_SUBINFO] = B + SUBINFO; a[q + A_DECL] = B + DECL; a[q + A_MAXCODE] = MAX_SKIM_CODE;
+    let status: number;
+    try { status = k.abbrevs(B + ABST); } catch { this.dead = true; dropKernel(); return undefined; }
+    if (status !== 0) return undefined;
+    this.planUsed = a[q + A_PLANUSED];
+    return { pos: a.slice((B + DECL) >> 2, ((B + DECL) >> 2) + a[q + A_NCODES]), delta: B + ABBYTES - start };
+  }
+
   /** Classify an abbreviation code for the kernel (`info` from skimInfo; `plan` from skimPlan when not all fixed). */
   classify(code: number, info: number, plan: Int32Array | undefined, sub: SubInfo): void {
     if (!this.k || code >= MAX_SKIM_CODE) return;
@@ -219,6 +255,15 @@ export class SkimWalk {
     const si = ((B + SUBINFO) >> 2) + 4 * code;
     a[si] = sub.flags; a[si + 1] = sub.low ?? 0; a[si + 2] = sub.high ?? 0; a[si + 3] = (sub.highSize ?? 0) | (sub.highIsAddr ? 0x100 : 0);
     a[((B + INFO) >> 2) + code] = info;
+  }
+
+  /** What the kernel's tables hold for a code (as `classify` wrote it): undefined while unclassified (for tests). */
+  classified(code: number): { info: number; plan?: Int32Array; sub: number[] } | undefined {
+    const B = this.base, a = this.i32, info = a[((B + INFO) >> 2) + code];
+    if (info === SKIM_STOP) return undefined;
+    const pi = ((B + PLANIDX) >> 2) + 2 * code, si = ((B + SUBINFO) >> 2) + 4 * code;
+    const plan = (info & SKIM_FIXED) !== 0 ? undefined : a.slice(((B + PLANDATA) >> 2) + a[pi], ((B + PLANDATA) >> 2) + a[pi] + a[pi + 1]);
+    return { info, plan, sub: [a[si], a[si + 1], a[si + 2], a[si + 3]] };
   }
 
   /** The record of the nearest kept ancestor at the current depth (-1: the root). */

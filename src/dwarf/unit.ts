@@ -9,7 +9,7 @@ import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ra
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo } from './skim';
+import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo, type DeclPositions } from './skim';
 import { ScopeRecords, subroutineKind, type ScopeScan } from './scope';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
@@ -244,8 +244,8 @@ export class Unit implements FormContext {
     const byCode: Array<Abbrev | undefined> = [];
     if (!root.hasChildren) return { rec: new Int32Array(0), delta: 0, subs: new Float64Array(0), byCode };
     const r: ByteReader = this.freshReaderAt(this.sectionBase + this.header.dieStart);
-    const abbrevs = this.abbrevs;
     return SkimWalk.run(r.bytes, r.pos, r.end, MAX_DEPTH - 1, this.addressSize, (w) => {
+      const decl = this.preclassify(w);
       try {
         this.readDieAt(r); // the root again, to advance
         let pos = r.pos;
@@ -260,17 +260,13 @@ export class Unit implements FormContext {
           if (code === 0) { if (!w.close()) break; pos = r.pos; continue; }
           let ab = byCode[code];
           if (!ab) {
-            ab = abbrevs.get(code);
+            ab = this.abbrevAt(code, decl);
             if (!ab) this.noAbbrev(r, code, at);
             byCode[code] = ab;
-            if (code < MAX_SKIM_CODE) {
-              const pl = this.planOf(ab);
-              const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
-              const kp = fsz >= 0 ? undefined : skimPlan(pl);
-              if (fsz >= 0 || kp) {
-                w.classify(code, skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), kp, this.subInfo(ab));
-                if (w.kernel) continue;
-              }
+            const cl = code < MAX_SKIM_CODE ? this.skimClass(ab) : undefined;
+            if (cl) {
+              w.classify(code, cl.info, cl.plan, cl.sub);
+              if (w.kernel) continue;
             }
           }
           // the general way, for this one DIE (a form skim does not decode, values past the end, a long code, the depth limit, no kernel)
@@ -289,8 +285,36 @@ export class Unit implements FormContext {
       } catch (e) {
         this.diagnostic(`unit at 0x${this.offset.toString(16)}: ${msg(e)} (DIEs after this point are ignored)`);
       }
-      return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), split: w.split(), byCode };
+      return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), split: w.split(), byCode, decl };
     });
+  }
+
+  /**
+   * How the kernel's skim treats an abbreviation's DIEs in this unit
+   * (SkimWalk.classify): its info word, its plan when its values are not
+   * all of fixed size, its subroutine info; undefined for one it cannot
+   * skip (a form it does not decode).
+   */
+  skimClass(ab: Abbrev): { info: number; plan?: Int32Array; sub: SubInfo } | undefined {
+    const pl = this.planOf(ab);
+    const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
+    const plan = fsz >= 0 ? undefined : skimPlan(pl);
+    if (fsz < 0 && !plan) return undefined;
+    return { info: skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), plan, sub: this.subInfo(ab) };
+  }
+
+  /** The kernel's classification of this unit's whole abbreviation table for the walk `w` (SkimWalk.preclassify), if it made one. */
+  private preclassify(w: SkimWalk): DeclPositions | undefined {
+    const name = this.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev', secs = this.dwarf.sections, ab = secs.get(name);
+    if (!ab || this.header.abbrevOffset >= ab.size) return undefined;
+    secs.ensure(name);
+    return w.preclassify(ab.bytes, ab.base + this.header.abbrevOffset, ab.base + ab.size, true, this.version, this.offsetSize);
+  }
+
+  /** The abbreviation of `code`: read alone where the kernel found its declaration (`decl`), else from the table in order. */
+  abbrevAt(code: number, decl: DeclPositions | undefined): Abbrev | undefined {
+    const p = decl && code < decl.pos.length ? decl.pos[code] : -1;
+    return p >= 0 ? this.abbrevs.getAt(code, p - decl!.delta) : this.abbrevs.get(code);
   }
 
   /** How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed offsets). */

@@ -11,8 +11,9 @@ interface WasmApi {
 
 /**
  * The compiled DWARF kernels (assembly/kernel.ts, built into binary.ts by
- * scripts/build-kernel.mjs): the DIE skim loop, the line-program state
- * machine and the sort of a walk's subprogram ranges, which a one-shot symbolization runs once over hundreds of
+ * scripts/build-kernel.mjs): the DIE skim loop with the classification of
+ * abbreviations, the line-program state machine and the sort of a walk's
+ * subprogram ranges, which a one-shot symbolization runs once over hundreds of
  * kilobytes, where JavaScript would still be in V8's interpreter. One
  * instance per process, instantiated on first use; its linear memory is a
  * scratch area that one walk at a time lays out from `base` (walks are
@@ -26,6 +27,7 @@ export interface Kernel {
   skim(pos: number, end: number, state: number): number;
   lines(pos: number, end: number, state: number): number;
   subprograms(state: number): void;
+  abbrevs(state: number): number;
 }
 
 /** Scratch memory above which the instance is dropped after use (its memory cannot shrink). */
@@ -54,8 +56,8 @@ function load(): Kernel | null {
     const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wa) return null;
     const inst = new wa.Instance(new wa.Module(bytes), {});
-    const x = inst.exports as unknown as { memory: KernelMemory; skim: Kernel['skim']; lines: Kernel['lines']; subprograms: Kernel['subprograms']; heapBase(): number };
-    return { memory: x.memory, base: (x.heapBase() + 15) & ~15, skim: x.skim, lines: x.lines, subprograms: x.subprograms };
+    const x = inst.exports as unknown as { memory: KernelMemory; skim: Kernel['skim']; lines: Kernel['lines']; subprograms: Kernel['subprograms']; abbrevs: Kernel['abbrevs']; heapBase(): number };
+    return { memory: x.memory, base: (x.heapBase() + 15) & ~15, skim: x.skim, lines: x.lines, subprograms: x.subprograms, abbrevs: x.abbrevs };
   } catch {
     return null;
   }

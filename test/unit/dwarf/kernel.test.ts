@@ -24,6 +24,9 @@ import { KERNEL_SOURCE_SHA256 } from '../../../src/dwarf/kernel/binary';
 import { corpusDwarfModules, fixtureModules } from '../../corpus';
 import { prng } from '../../prng';
 import { FunctionIndex } from '../../../src/symbols/funcindex';
+import { SkimWalk, MAX_SKIM_CODE } from '../../../src/dwarf/skim';
+import { AbbrevTable, type Abbrev } from '../../../src/dwarf/abbrev';
+import { abbrevTable } from './asm';
 import * as C from '../../../src/dwarf/constants';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -180,4 +183,55 @@ test('function index: the kernel\'s sorted subprogram ranges give the lookups of
   }
   assert.ok(sorted > 100, `${split} of ${units} units split by the kernel, ${sorted} sorted`);
   t.diagnostic(`${units} units, ${probes} lookups; ${split} split by the kernel, ${sorted} of them sorted and disjoint`);
+});
+
+test('abbreviation tables: the kernel classifies every code as the TypeScript code does, on every unit of every module', (t) => {
+  const list = [...corpusDwarfModules(), ...fixtureModules()];
+  if (list.length === 0) { t.skip('no corpus or fixtures'); return; }
+  let tables = 0, accepted = 0, codes = 0, unclassified = 0;
+  for (const file of list) {
+    const dw = new Dwarf(DwarfSections.fromModule(new WasmModule(new Uint8Array(readFileSync(file)), file)));
+    for (const u of dw.units()) {
+      const name = u.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev', sec = dw.sections.get(name);
+      if (!sec || u.header.abbrevOffset >= sec.size) continue;
+      tables++;
+      dw.sections.ensure(name);
+      SkimWalk.run(new Uint8Array(1), 0, 0, 8, u.addressSize, (w) => {
+        const decl = w.preclassify(sec.bytes, sec.base + u.header.abbrevOffset, sec.base + sec.size, true, u.version, u.offsetSize);
+        let all: Abbrev[] | undefined;
+        try { u.abbrevs.parseAll(); all = []; for (let c = 1; c < MAX_SKIM_CODE; c++) { const a = u.abbrevs.get(c); if (a) all.push(a); } } catch { all = undefined; }
+        if (!decl) return; // left to the walk's general code (the damage cases are the next test)
+        accepted++;
+        assert.ok(all, `${file} unit 0x${u.offset.toString(16)}: the kernel took a table the TypeScript code rejects`);
+        for (const ab of all!) {
+          codes++;
+          const want = u.skimClass(ab), got = w.classified(ab.code);
+          const what = `${file} unit 0x${u.offset.toString(16)} code ${ab.code}`;
+          if (!want) { unclassified++; assert.equal(got, undefined, what); continue; }
+          assert.ok(got, what);
+          assert.equal(got!.info, want.info, what);
+          assert.deepEqual(got!.plan, want.plan, what);
+          const s = want.sub;
+          assert.deepEqual(got!.sub, [s.flags, s.low ?? 0, s.high ?? 0, (s.highSize ?? 0) | (s.highIsAddr ? 0x100 : 0)], what);
+          // and the declaration is where the kernel says: read alone there, it is the same
+          const alone = new AbbrevTable(dw.sections.reader(name, u.header.abbrevOffset)).getAt(ab.code, decl.pos[ab.code] - decl.delta);
+          assert.deepEqual({ ...alone, _plan: undefined, _planKey: undefined, _lohi: undefined, _lohiKey: undefined, _sub: undefined, _scope: undefined },
+            { ...ab, _plan: undefined, _planKey: undefined, _lohi: undefined, _lohiKey: undefined, _sub: undefined, _scope: undefined }, what);
+        }
+      });
+    }
+  }
+  assert.ok(accepted > 1000 && codes > 10000, `${accepted} of ${tables} tables classified by the kernel, ${codes} codes`);
+  t.diagnostic(`${accepted} of ${tables} tables classified by the kernel: ${codes} codes, ${unclassified} of them left to the walk's general code`);
+});
+
+test('abbreviation tables the TypeScript code reports are left to it: a repeated code, a cut declaration', () => {
+  const decl = (code: number) => ({ code, tag: C.DW_TAG_subprogram, children: false, attrs: [[C.DW_AT_low_pc, C.DW_FORM_addr], [C.DW_AT_high_pc, C.DW_FORM_data4]] as Array<[number, number]> });
+  const run = (table: Uint8Array, atEnd: boolean): unknown => SkimWalk.run(new Uint8Array(1), 0, 0, 8, 4, (w) => w.preclassify(table, 0, table.length, atEnd, 4, 4));
+  const good = abbrevTable([decl(1), decl(2)]).done();
+  assert.ok(run(good, true));
+  assert.equal(run(abbrevTable([decl(1), decl(1)]).done(), true), undefined);
+  assert.equal(run(good.subarray(0, good.length - 3), true), undefined); // a declaration cut by the section's end
+  assert.ok(run(good.subarray(0, good.length - 1), true)); // no closing 0 at the section's end: tolerated, as the TypeScript code does
+  assert.equal(run(good.subarray(0, good.length - 1), false), undefined); // ... but not before other bytes
 });

@@ -8,6 +8,7 @@
 // skim:  walks DIEs (see ../../skim.ts for the protocol and the record layout).
 // lines: runs a line-number program (see ../../line.ts, runProgram).
 // subprograms: the subprogram ranges of a walk's subroutine entries, sorted (see ../../skim.ts, SkimWalk.split).
+// abbrevs: reads an abbreviation table and classifies its codes for skim (see ../../skim.ts, SkimWalk.preclassify).
 
 // ---- skim ------------------------------------------------------------------------
 
@@ -350,6 +351,161 @@ function siftDown(a: i32, root: i32, n: i32): void {
     store<f64>(a + (root << 3), c); store<f64>(a + (child << 3), r);
     root = child;
   }
+}
+
+// ---- abbrevs -------------------------------------------------------------------
+
+/** abbrevs state block (i32 fields). */
+const A_POS = 0, A_END = 4, A_ATEND = 8, A_ADDRSIZE = 12, A_OFFSIZE = 16, A_VERSION = 20, A_INFO = 24, A_PLANIDX = 28, A_PLANDATA = 32;
+const A_PLANUSED = 36, A_PLANCAP = 40, A_SUBINFO = 44, A_DECL = 48, A_MAXCODE = 52, A_NCODES = 56;
+const MAX_ATTRS = 1000;
+
+/**
+ * Read the abbreviation table at [pos, end) (A_ATEND: `end` is the
+ * section's end, where a table may stop without its 0) and classify every
+ * code below A_MAXCODE as the TypeScript code would on first sight
+ * (Unit.scanScope: skimInfo, skimPlan, Unit.subInfo): the info, plan and
+ * subroutine tables of skim. A_DECL[code] gets each declaration's position
+ * (-1: none); A_NCODES one past the largest code. Returns 0, or 1 (nothing
+ * classified) for a table the TypeScript code would report: a repeated
+ * code, a bad LEB128, more than 1000 attributes, no end in [pos, end).
+ * A code whose forms skim does not decode, or whose plan does not fit,
+ * stays unclassified (skim stops at it).
+ */
+export function abbrevs(st: i32): i32 {
+  const pos0 = load<i32>(st + A_POS), end = load<i32>(st + A_END), atEnd = load<i32>(st + A_ATEND);
+  const decl = load<i32>(st + A_DECL), maxCode = load<i32>(st + A_MAXCODE);
+  for (let c = 0; c < maxCode; c++) store<i32>(decl + (c << 2), -1);
+  // pass 1: the table reads as the TypeScript code reads it (codes at most 2^31, no repeats among the ones recorded)
+  let p = pos0, ncodes = 0;
+  while (true) {
+    if (p >= end) { if (atEnd == 0) return 1; break; }
+    const at = p;
+    const code = uleb(p, end);
+    if (next < 0 || code > 0x7fffffff) return 1;
+    p = next;
+    if (code == 0) break;
+    if (code >= <u64>maxCode) return 1; // (a code the tables cannot hold: all left to the TypeScript code)
+    const c = <i32>code;
+    if (load<i32>(decl + (c << 2)) >= 0) return 1;
+    store<i32>(decl + (c << 2), at);
+    if (c + 1 > ncodes) ncodes = c + 1;
+    const tag = uleb(p, end); if (next < 0 || tag > 0xffff) return 1; p = next; // (pass 2 reads tags, names and forms as i32s)
+    if (p >= end) return 1;
+    p++; // children
+    for (let n = 0; ; n++) {
+      const a = uleb(p, end); if (next < 0 || a > 0xffff) return 1; p = next;
+      const f = uleb(p, end); if (next < 0 || f > 0xffff) return 1; p = next;
+      if (a == 0 && f == 0) break;
+      if (n >= MAX_ATTRS) return 1;
+      if (f == DW_FORM_implicit_const) { sleb(p, end); if (next < 0) return 1; p = next; }
+    }
+  }
+  store<i32>(st + A_NCODES, ncodes);
+  // pass 2: classify
+  const as = load<i32>(st + A_ADDRSIZE), os = load<i32>(st + A_OFFSIZE), version = load<i32>(st + A_VERSION);
+  const info = load<i32>(st + A_INFO), planIdx = load<i32>(st + A_PLANIDX), planData = load<i32>(st + A_PLANDATA);
+  const planCap = load<i32>(st + A_PLANCAP), subInfo = load<i32>(st + A_SUBINFO);
+  let planUsed = load<i32>(st + A_PLANUSED);
+  for (let c = 0; c < ncodes; c++) {
+    let q = load<i32>(decl + (c << 2));
+    if (q < 0) continue;
+    uleb(q, end); q = next; // code
+    const tag = <i32>uleb(q, end); q = next;
+    const children = load<u8>(q) != 0; q++;
+    // the plan: runs of fixed-size values, and the variable-size forms skim decodes (else the code is left unclassified)
+    const start = planData + (planUsed << 2);
+    let items = 0, run = 0, ok = true, fixed = true, hasCode = false;
+    let off = 0, low = -1, high = -1, highSize = 0, highIsAddr = 0, lhDone = false;
+    while (true) {
+      const a = <i32>uleb(q, end); q = next;
+      const f = <i32>uleb(q, end); q = next;
+      if (a == 0 && f == 0) break;
+      if (f == DW_FORM_implicit_const) { sleb(q, end); q = next; }
+      if (a == DW_AT_low_pc || a == DW_AT_ranges) hasCode = true;
+      const k = fixedFormSize(f, as, os, version);
+      // Unit.lowHighOf
+      if (!lhDone) {
+        if (a == DW_AT_ranges) { low = -2; lhDone = true; }
+        else if (a == DW_AT_low_pc && low == -1) {
+          if (f != DW_FORM_addr) { low = -2; lhDone = true; } else low = off;
+        } else if (a == DW_AT_high_pc && high == -1) {
+          if (f == DW_FORM_addr) { highSize = as; highIsAddr = 1; high = off; }
+          else if (f == DW_FORM_data1 || f == DW_FORM_data2 || f == DW_FORM_data4 || f == DW_FORM_data8) { highSize = k; high = off; }
+          else { high = -2; lhDone = true; }
+        }
+        if (!lhDone) { if (k < 0) { if (low == -1 || high == -1) lhDone = true; } else off += k; }
+      }
+      if (k >= 0) { run += k; continue; }
+      fixed = false;
+      const kind = planKind(f);
+      if (kind == 0) { ok = false; continue; }
+      if (run != 0) { if (planUsed + items < planCap) store<i32>(start + (items << 2), run); items++; }
+      run = 0;
+      if (planUsed + items < planCap) store<i32>(start + (items << 2), kind);
+      items++;
+    }
+    if (!ok) continue;
+    if (!fixed) {
+      if (run != 0) { if (planUsed + items < planCap) store<i32>(start + (items << 2), run); items++; }
+      if (planUsed + items > planCap) continue; // left to the TypeScript code, as SkimWalk.classify does
+      store<i32>(planIdx + (c << 3), planUsed);
+      store<i32>(planIdx + (c << 3) + 4, items);
+      planUsed += items;
+    }
+    // Unit.subFlags / subInfo
+    const kind = !hasCode ? 0 : tag == DW_TAG_subprogram ? 1 : tag == DW_TAG_inlined_subroutine ? 2 : 0;
+    let flags = (kind == 1 ? SUB_CODE : kind == 2 ? SUB_INLINED : 0) | (tag == DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
+    const simple = kind != 0 && low >= 0 && high >= 0 && (as == 4 || as == 8);
+    if (simple) flags |= SUB_SIMPLE;
+    const si = subInfo + (c << 4);
+    store<i32>(si, flags); store<i32>(si + 4, simple ? low : 0); store<i32>(si + 8, simple ? high : 0);
+    store<i32>(si + 12, simple ? highSize | (highIsAddr << 8) : 0);
+    // skimInfo
+    store<i32>(info + (c << 2), (children ? SKIM_CHILDREN : 0) | (isScopeTag(tag) ? SKIM_KEEP : 0) | (fixed ? SKIM_FIXED | (run << 3) : 0));
+  }
+  store<i32>(st + A_PLANUSED, planUsed);
+  return 0;
+}
+
+const DW_FORM_addr = 0x01, DW_FORM_data1 = 0x0b, DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07, DW_FORM_implicit_const = 0x21;
+const DW_AT_low_pc = 0x11, DW_AT_high_pc = 0x12, DW_AT_ranges = 0x55;
+const DW_TAG_subprogram = 0x2e, DW_TAG_inlined_subroutine = 0x1d;
+
+/** form.ts fixedFormSize. */
+function fixedFormSize(f: i32, as: i32, os: i32, version: i32): i32 {
+  switch (f) {
+    case 0x19: case 0x21: return 0; // flag_present, implicit_const
+    case 0x0b: case 0x11: case 0x0c: case 0x25: case 0x29: return 1; // data1 ref1 flag strx1 addrx1
+    case 0x05: case 0x12: case 0x26: case 0x2a: return 2; // data2 ref2 strx2 addrx2
+    case 0x27: case 0x2b: return 3; // strx3 addrx3
+    case 0x06: case 0x13: case 0x1c: case 0x28: case 0x2c: return 4; // data4 ref4 ref_sup4 strx4 addrx4
+    case 0x07: case 0x14: case 0x20: case 0x24: return 8; // data8 ref8 ref_sig8 ref_sup8
+    case 0x1e: return 16; // data16
+    case 0x01: return as; // addr
+    case 0x0e: case 0x1f: case 0x17: case 0x1d: case 0x1f20: case 0x1f21: return os; // strp line_strp sec_offset strp_sup GNU_ref_alt GNU_strp_alt
+    case 0x10: return version <= 2 ? as : os; // ref_addr
+    default: return -1;
+  }
+}
+
+/** skim.ts skimPlan: the plan item of a variable-size form, 0 for one skim does not decode. */
+function planKind(f: i32): i32 {
+  switch (f) {
+    case 0x0f: case 0x0d: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23: case 0x1f01: case 0x1f02: return K_LEB;
+    case 0x18: case 0x09: return K_BLOCK_LEB; // exprloc block
+    case 0x08: return K_STRING;
+    case 0x0a: return K_BLOCK1;
+    case 0x03: return K_BLOCK2;
+    case 0x04: return K_BLOCK4;
+    default: return 0;
+  }
+}
+
+/** unit.ts SCOPE_TAGS. */
+function isScopeTag(t: i32): bool {
+  return t == 0x2e || t == 0x1d || t == 0x39 || t == 0x02 || t == 0x13 || t == 0x17 || t == 0x38 || t == 0x04 || t == 0x1e ||
+    t == 0x11 || t == 0x3c || t == 0x41 || t == 0x4a;
 }
 
 /** First free byte of linear memory (after the kernel's own data): where the caller's layout may start. */
