@@ -22,16 +22,18 @@ export interface ScopeScan { rec: Int32Array; delta: number; subs: SubEntries; s
  * thousands of DIEs does not become tens of thousands of objects.
  */
 export class ScopeRecords {
-  private readonly made_: Array<Die | undefined>;
+  /** DIEs made so far, by record (a lookup makes a few of the tens of thousands: no array of that size per unit) */
+  private readonly made_ = new Map<number, Die>();
+  private readonly n: number;
   private readonly base: number;
 
   constructor(readonly unit: Unit, readonly root: Die, private readonly scan: ScopeScan) {
-    this.made_ = new Array<Die | undefined>(scan.rec.length / SKIM_REC);
+    this.n = scan.rec.length / SKIM_REC;
     this.base = unit.sectionBase + scan.delta;
   }
 
   /** Records (the root is not one). */
-  get count(): number { return this.made_.length; }
+  get count(): number { return this.n; }
   abbrev(i: number): Abbrev {
     const code = this.scan.rec[i * SKIM_REC + 3];
     return (this.scan.byCode[code] ??= this.unit.abbrevAt(code, this.scan.decl)!); // (the walk recorded the DIE: its code exists)
@@ -77,7 +79,7 @@ export class ScopeRecords {
 
   /** The DIE of record i (made once; the unit's tree DIE once the tree is parsed), `parent` its nearest recorded ancestor. */
   die(i: number): Die {
-    let d = this.made_[i];
+    let d = this.made_.get(i);
     if (d) return d;
     d = this.unit.parsedDieAt(this.offset(i));
     if (!d) {
@@ -85,13 +87,14 @@ export class ScopeRecords {
       const p = this.parent(i);
       d.parent = p < 0 ? this.root : this.die(p);
     }
-    return (this.made_[i] = d);
+    this.made_.set(i, d);
+    return d;
   }
 
   /** The DIEs made so far, in offset order (for the tree parse to reuse). */
   made(): Die[] {
     const out: Die[] = [this.root];
-    for (const d of this.made_) if (d) out.push(d);
+    for (const i of [...this.made_.keys()].sort((a, b) => a - b)) out.push(this.made_.get(i)!);
     return out;
   }
 

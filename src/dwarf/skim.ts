@@ -87,7 +87,7 @@ export interface SubInfo {
   low?: number; high?: number; highSize?: number; highIsAddr?: boolean;
 }
 
-/** Where the kernel found each code's declaration (`SkimWalk.preclassify`): pos[code] - delta is its absolute position, for pos[code] >= 0. */
+/** Where the kernel found each code's declaration (`SkimWalk.preclassify`): pos[code] - delta is its absolute position, for pos[code] > 0 (0: none). */
 export interface DeclPositions { pos: Int32Array; delta: number }
 
 /** The subroutine entries of a walk: SUB_ENTRY f64s each. */

@@ -313,8 +313,8 @@ export class Unit implements FormContext {
 
   /** The abbreviation of `code`: read alone where the kernel found its declaration (`decl`), else from the table in order. */
   abbrevAt(code: number, decl: DeclPositions | undefined): Abbrev | undefined {
-    const p = decl && code < decl.pos.length ? decl.pos[code] : -1;
-    return p >= 0 ? this.abbrevs.getAt(code, p - decl!.delta) : this.abbrevs.get(code);
+    const p = decl && code < decl.pos.length ? decl.pos[code] : 0;
+    return p > 0 ? this.abbrevs.getAt(code, p - decl!.delta) : this.abbrevs.get(code);
   }
 
   /** How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed offsets). */

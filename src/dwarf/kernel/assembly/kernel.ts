@@ -366,7 +366,7 @@ const MAX_ATTRS = 1000;
  * code below A_MAXCODE as the TypeScript code would on first sight
  * (Unit.scanScope: skimInfo, skimPlan, Unit.subInfo): the info, plan and
  * subroutine tables of skim. A_DECL[code] gets each declaration's position
- * (-1: none); A_NCODES one past the largest code. Returns 0, or 1 (nothing
+ * (0: none); A_NCODES one past the largest code. Returns 0, or 1 (nothing
  * classified) for a table the TypeScript code would report: a repeated
  * code, a bad LEB128, more than 1000 attributes, no end in [pos, end).
  * A code whose forms skim does not decode, or whose plan does not fit,
@@ -375,7 +375,7 @@ const MAX_ATTRS = 1000;
 export function abbrevs(st: i32): i32 {
   const pos0 = load<i32>(st + A_POS), end = load<i32>(st + A_END), atEnd = load<i32>(st + A_ATEND);
   const decl = load<i32>(st + A_DECL), maxCode = load<i32>(st + A_MAXCODE);
-  for (let c = 0; c < maxCode; c++) store<i32>(decl + (c << 2), -1);
+  memory.fill(decl, 0, maxCode << 2); // 0: no declaration (positions are never 0)
   // pass 1: the table reads as the TypeScript code reads it (codes at most 2^31, no repeats among the ones recorded)
   let p = pos0, ncodes = 0;
   while (true) {
@@ -387,7 +387,7 @@ export function abbrevs(st: i32): i32 {
     if (code == 0) break;
     if (code >= <u64>maxCode) return 1; // (a code the tables cannot hold: all left to the TypeScript code)
     const c = <i32>code;
-    if (load<i32>(decl + (c << 2)) >= 0) return 1;
+    if (load<i32>(decl + (c << 2)) != 0) return 1;
     store<i32>(decl + (c << 2), at);
     if (c + 1 > ncodes) ncodes = c + 1;
     const tag = uleb(p, end); if (next < 0 || tag > 0xffff) return 1; p = next; // (pass 2 reads tags, names and forms as i32s)
@@ -409,7 +409,7 @@ export function abbrevs(st: i32): i32 {
   let planUsed = load<i32>(st + A_PLANUSED);
   for (let c = 0; c < ncodes; c++) {
     let q = load<i32>(decl + (c << 2));
-    if (q < 0) continue;
+    if (q == 0) continue;
     uleb(q, end); q = next; // code
     const tag = <i32>uleb(q, end); q = next;
     const children = load<u8>(q) != 0; q++;
