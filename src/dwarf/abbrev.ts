@@ -22,6 +22,10 @@ export interface Abbrev {
   _lohi?: Int32Array;
   /** @internal */
   _lohiKey?: number;
+  /** @internal offset of a DW_AT_ranges offset value after fixed-size values (-1: another shape), for the unit format `_rngKey` */
+  _rng?: number;
+  /** @internal */
+  _rngKey?: number;
   /** @internal subroutine kind for FunctionIndex: 0 none, 1 subprogram with code, 2 inlined subroutine with code */
   _sub?: number;
   /** @internal the tag is one of the scope tags a symbol lookup materializes (see Unit.scopeDies) */
@@ -123,7 +127,7 @@ function readOne(r: ByteReader, exists: (code: number) => boolean): Abbrev | und
   }
   if (exists(code)) r.fail(`duplicate abbreviation code ${code}`, at);
   // every cache field is present from the start: one object shape for all abbreviations (V8 deoptimizes on new shapes)
-  return { code, tag, hasChildren, attrs, _plan: undefined, _planKey: undefined, _lohi: undefined, _lohiKey: undefined, _sub: undefined, _scope: undefined };
+  return { code, tag, hasChildren, attrs, _plan: undefined, _planKey: undefined, _lohi: undefined, _lohiKey: undefined, _rng: undefined, _rngKey: undefined, _sub: undefined, _scope: undefined };
 }
 
 /** The abbreviation table at section-relative `offset`, parsed lazily; read errors go to `onError`. */

@@ -3,7 +3,7 @@ import type { Abbrev } from './abbrev';
 import { Die } from './die';
 import type { Unit } from './unit';
 import { SKIM_REC, SUB_ENTRY, type SubEntries, type SubSplit, type DeclPositions } from './skim';
-import { isDiscardedStart } from './ranges';
+import { isDiscardedStart, readRangeList, type AddrRange } from './ranges';
 
 /**
  * What the scope walk of a unit gives (Unit.scanScope): records with positions `delta` above absolute ones, subroutine
@@ -56,10 +56,12 @@ export class ScopeRecords {
    * Entry j's range as the walk read it, with the protocol of
    * Unit.simpleRange: 1 with [begin, end) in `out`, 0 for no range (empty,
    * or discarded code), -1 when the walk could not read it (then use the
-   * DIE's `ranges()`).
+   * DIE's `ranges()`); and -2 for a range list at the section offset
+   * `out[0]` (then use `listedRanges`).
    */
   subRange(j: number, out: Float64Array): number {
     const low = this.scan.subs[j * SUB_ENTRY], end = this.scan.subs[j * SUB_ENTRY + 1];
+    if (low === -3) { out[0] = end; return -2; }
     if (low < 0) return -1;
     if (end <= low || isDiscardedStart(low, this.unit.addressSize)) return 0;
     out[0] = low; out[1] = end;
@@ -67,6 +69,10 @@ export class ScopeRecords {
   }
   /** The subprograms' ranges and the inlined entries as the kernel split them (see SubSplit), if it did. */
   get split(): SubSplit | undefined { return this.scan.split; }
+  /** The ranges of entry j whose `subRange` is -2 (a list at `offset`), as its DIE's `ranges()` gives them, without the DIE. */
+  listedRanges(j: number, offset: number): AddrRange[] {
+    try { return readRangeList(this.unit, offset); } catch { return this.die(this.subRecord(j)).ranges(); } // (which reports the damage)
+  }
   subRecord(j: number): number { return this.scan.subs[j * SUB_ENTRY + 2] / SKIM_REC; }
   subInlined(j: number): boolean { return this.scan.subs[j * SUB_ENTRY + 3] !== -2; }
   subParent(j: number): number { const p = this.scan.subs[j * SUB_ENTRY + 3]; return p < 0 ? -1 : p / SKIM_REC; }

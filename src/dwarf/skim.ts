@@ -70,12 +70,15 @@ const ABBREV_MAX = 65536;
 const FIXED_END = ABBYTES + ABBREV_MAX;
 // state block of the kernel's `abbrevs` (i32 fields)
 const A_POS = 0, A_END = 1, A_ATEND = 2, A_ADDRSIZE = 3, A_OFFSIZE = 4, A_VERSION = 5, A_INFO = 6, A_PLANIDX = 7, A_PLANDATA = 8;
-const A_PLANUSED = 9, A_PLANCAP = 10, A_SUBINFO = 11, A_DECL = 12, A_MAXCODE = 13, A_NCODES = 14;
+const A_PLANUSED = 9, A_PLANCAP = 10, A_SUBINFO = 11, A_DECL = 12, A_MAXCODE = 13, A_NCODES = 14, A_RANGESOK = 15;
 const S_DEPTH = 0, S_N = 1, S_DONE = 2, S_ANC = 3, S_MAXDEPTH = 4, S_REC = 5, S_RECCAP = 6, S_INFO = 7, S_NCODES = 8, S_PLANIDX = 9, S_PLANDATA = 10;
 const S_SUBINFO = 11, S_SUBANC = 12, S_SUB = 13, S_SUBCAP = 14, S_NS = 15, S_ADDRSIZE = 16;
 /** Subroutine flags of an abbreviation (`SkimWalk.classify`). */
-export const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8;
-/** f64s per subroutine entry: [low_pc (-1: not the simple shape, read the DIE), end, record, nearest subprogram record (-2: a subprogram)]. */
+export const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8, SUB_RANGES = 16;
+/**
+ * f64s per subroutine entry: [low_pc, end, record, nearest subprogram record (-2: a subprogram)]; low_pc -1: not a shape
+ * the walk reads (read the DIE), -3: the range list at section offset `end` (SUB_RANGES).
+ */
 export const SUB_ENTRY = 4;
 const REC0 = 512, SUB0 = 128;
 
@@ -85,6 +88,8 @@ export interface SubInfo {
   flags: number;
   /** With SUB_SIMPLE: offsets of low_pc (an address) and high_pc in the values, high_pc's size, and whether it is an address (else a length). */
   low?: number; high?: number; highSize?: number; highIsAddr?: boolean;
+  /** With SUB_RANGES: offset of its DW_AT_ranges value (a 4-byte section offset) in the values. */
+  ranges?: number;
 }
 
 /** Where the kernel found each code's declaration (`SkimWalk.preclassify`): pos[code] - delta is its absolute position, for pos[code] > 0 (0: none). */
@@ -225,7 +230,7 @@ export class SkimWalk {
    * kernel or for a table it does not take as well formed (the caller then
    * classifies as the walk meets codes, reporting what is wrong).
    */
-  preclassify(bytes: Uint8Array, start: number, end: number, atEnd: boolean, version: number, offsetSize: number): DeclPositions | undefined {
+  preclassify(bytes: Uint8Array, start: number, end: number, atEnd: boolean, version: number, offsetSize: number, plainRanges: boolean): DeclPositions | undefined {
     const k = this.k;
     if (!k || this.dead || end <= start) return undefined;
     const len = Math.min(end - start, ABBREV_MAX), B = this.base, a = this.i32, q = (B + ABST) >> 2;
@@ -234,6 +239,7 @@ export class SkimWalk {
     a[q + A_ADDRSIZE] = a[this.s + S_ADDRSIZE]; a[q + A_OFFSIZE] = offsetSize; a[q + A_VERSION] = version;
     a[q + A_INFO] = B + INFO; a[q + A_PLANIDX] = B + PLANIDX; a[q + A_PLANDATA] = B + PLANDATA; a[q + A_PLANUSED] = this.planUsed;
     a[q + A_PLANCAP] = PLAN_ITEMS; a[q + A_SUBINFO] = B + SUBINFO; a[q + A_DECL] = B + DECL; a[q + A_MAXCODE] = MAX_SKIM_CODE;
+    a[q + A_RANGESOK] = plainRanges ? 1 : 0;
     let status: number;
     try { status = k.abbrevs(B + ABST); } catch { this.dead = true; dropKernel(); return undefined; }
     if (status !== 0) return undefined;
@@ -253,7 +259,7 @@ export class SkimWalk {
       this.planUsed += plan.length;
     }
     const si = ((B + SUBINFO) >> 2) + 4 * code;
-    a[si] = sub.flags; a[si + 1] = sub.low ?? 0; a[si + 2] = sub.high ?? 0; a[si + 3] = (sub.highSize ?? 0) | (sub.highIsAddr ? 0x100 : 0);
+    a[si] = sub.flags; a[si + 1] = sub.low ?? sub.ranges ?? 0; a[si + 2] = sub.high ?? 0; a[si + 3] = (sub.highSize ?? 0) | (sub.highIsAddr ? 0x100 : 0);
     a[((B + INFO) >> 2) + code] = info;
   }
 

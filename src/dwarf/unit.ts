@@ -9,7 +9,7 @@ import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ra
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, type SubInfo, type DeclPositions } from './skim';
+import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, SUB_RANGES, type SubInfo, type DeclPositions } from './skim';
 import { ScopeRecords, subroutineKind, type ScopeScan } from './scope';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
@@ -308,7 +308,7 @@ export class Unit implements FormContext {
     const name = this.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev', secs = this.dwarf.sections, ab = secs.get(name);
     if (!ab || this.header.abbrevOffset >= ab.size) return undefined;
     secs.ensure(name);
-    return w.preclassify(ab.bytes, ab.base + this.header.abbrevOffset, ab.base + ab.size, true, this.version, this.offsetSize);
+    return w.preclassify(ab.bytes, ab.base + this.header.abbrevOffset, ab.base + ab.size, true, this.version, this.offsetSize, this.plainRangeOffsets);
   }
 
   /** The abbreviation of `code`: read alone where the kernel found its declaration (`decl`), else from the table in order. */
@@ -317,19 +317,49 @@ export class Unit implements FormContext {
     return p > 0 ? this.abbrevs.getAt(code, p - decl!.delta) : this.abbrevs.get(code);
   }
 
-  /** How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed offsets). */
+  /**
+   * How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed
+   * offsets, or a range list offset at a fixed offset).
+   */
   private subFlags(ab: Abbrev): number {
     const kind = subroutineKind(ab);
     const flags = (kind === 1 ? SUB_CODE : kind === 2 ? SUB_INLINED : 0) | (ab.tag === C.DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
-    return kind !== 0 && this.lowHighOf(ab).length !== 0 ? flags | SUB_SIMPLE : flags;
+    if (kind === 0) return flags;
+    return this.lowHighOf(ab).length !== 0 ? flags | SUB_SIMPLE : this.rangesOf(ab) >= 0 ? flags | SUB_RANGES : flags;
   }
 
-  /** `subFlags`, with where low/high pc lie for SUB_SIMPLE (for the kernel). */
+  /** `subFlags`, with where low/high pc (SUB_SIMPLE) or the range list offset (SUB_RANGES) lie (for the kernel). */
   private subInfo(ab: Abbrev): SubInfo {
     const flags = this.subFlags(ab);
+    if ((flags & SUB_RANGES) !== 0) return { flags, ranges: this.rangesOf(ab) };
     if ((flags & SUB_SIMPLE) === 0) return { flags };
     const lay = this.lowHighOf(ab);
     return { flags, low: lay[0], high: lay[1], highSize: lay[2], highIsAddr: lay[3] === 1 };
+  }
+
+  /** True when `dieRanges` reads a DW_AT_ranges section offset as it is (no split unit's ranges base). */
+  get plainRangeOffsets(): boolean { return !this.isDwo && !this.skeleton && this.offsetSize === 4; }
+
+  /**
+   * Where an abbreviation's first DW_AT_ranges value lies, from the DIE's
+   * first value, when it is a DW_FORM_sec_offset after values of fixed size
+   * only and the unit reads it as it is (`plainRangeOffsets`); else -1.
+   * Cached on the abbreviation.
+   */
+  private rangesOf(ab: Abbrev): number {
+    const key = this.planKey * 2 + (this.plainRangeOffsets ? 1 : 0);
+    if (ab._rng !== undefined && ab._rngKey === key) return ab._rng;
+    let off = 0, at = -1;
+    if (this.plainRangeOffsets) {
+      for (const s of ab.attrs) {
+        if (s.at === C.DW_AT_ranges) { if (s.form === C.DW_FORM_sec_offset) at = off; break; }
+        const n = fixedFormSize(s.form, this);
+        if (n < 0) break;
+        off += n;
+      }
+    }
+    ab._rng = at; ab._rngKey = key;
+    return at;
   }
 
   /**

@@ -163,10 +163,11 @@ export class FunctionIndex {
 
 const rangeOut = new Float64Array(2);
 
-/** `f(begin, end)` for each non-empty range of subroutine entry j: the one the walk read, else the DIE's own. */
+/** `f(begin, end)` for each non-empty range of subroutine entry j: the one the walk read, the list it found, else the DIE's own. */
 function forEachRange(sc: ScopeRecords, j: number, f: (begin: number, end: number) => void): void {
   const k = sc.subRange(j, rangeOut);
   if (k === 1) f(rangeOut[0], rangeOut[1]);
+  else if (k === -2) for (const r of sc.listedRanges(j, rangeOut[0])) f(r.begin, r.end);
   else if (k === -1) for (const r of sc.die(sc.subRecord(j)).ranges()) if (r.end > r.begin) f(r.begin, r.end);
 }
 

@@ -16,7 +16,7 @@
 const S_DEPTH = 0, S_N = 4, S_DONE = 8, S_ANC = 12, S_MAXDEPTH = 16, S_REC = 20, S_RECCAP = 24, S_INFO = 28, S_NCODES = 32, S_PLANIDX = 36, S_PLANDATA = 40;
 const S_SUBINFO = 44, S_SUBANC = 48, S_SUB = 52, S_SUBCAP = 56, S_NS = 60, S_ADDRSIZE = 64;
 /** Subroutine info per code (4 i32s: flags, low_pc offset, high_pc offset, high_pc size | is-an-address << 8). */
-const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8;
+const SUB_CODE = 1, SUB_INLINED = 2, SUB_SUBPROGRAM = 4, SUB_SIMPLE = 8, SUB_RANGES = 16;
 const SKIM_CHILDREN = 1, SKIM_FIXED = 2, SKIM_KEEP = 4;
 const K_LEB = -1, K_BLOCK_LEB = -2, K_STRING = -3, K_BLOCK1 = -4, K_BLOCK2 = -5, K_BLOCK4 = -6;
 
@@ -105,6 +105,8 @@ export function skim(pos: i32, end: i32, st: i32): i32 {
           const h = readAddr(attrs + load<i32>(si, 8), hs & 0xff);
           if (low < 0 || h < 0) low = -1;
           else hi = (hs >> 8) != 0 ? h : low + h;
+        } else if ((sf & SUB_RANGES) != 0) {
+          low = -3; hi = <f64>load<u32>(attrs + load<i32>(si, 4)); // the caller reads the list at this offset
         }
         store<f64>(e, low); store<f64>(e, hi, 8); store<f64>(e, <f64>n, 16);
         store<f64>(e, (sf & SUB_INLINED) != 0 ? <f64>subSelf : -2, 24);
@@ -357,7 +359,7 @@ function siftDown(a: i32, root: i32, n: i32): void {
 
 /** abbrevs state block (i32 fields). */
 const A_POS = 0, A_END = 4, A_ATEND = 8, A_ADDRSIZE = 12, A_OFFSIZE = 16, A_VERSION = 20, A_INFO = 24, A_PLANIDX = 28, A_PLANDATA = 32;
-const A_PLANUSED = 36, A_PLANCAP = 40, A_SUBINFO = 44, A_DECL = 48, A_MAXCODE = 52, A_NCODES = 56;
+const A_PLANUSED = 36, A_PLANCAP = 40, A_SUBINFO = 44, A_DECL = 48, A_MAXCODE = 52, A_NCODES = 56, A_RANGESOK = 60;
 const MAX_ATTRS = 1000;
 
 /**
@@ -407,6 +409,7 @@ export function abbrevs(st: i32): i32 {
   const info = load<i32>(st + A_INFO), planIdx = load<i32>(st + A_PLANIDX), planData = load<i32>(st + A_PLANDATA);
   const planCap = load<i32>(st + A_PLANCAP), subInfo = load<i32>(st + A_SUBINFO);
   let planUsed = load<i32>(st + A_PLANUSED);
+  const rangesOk = load<i32>(st + A_RANGESOK) != 0 && os == 4;
   for (let c = 0; c < ncodes; c++) {
     let q = load<i32>(decl + (c << 2));
     if (q == 0) continue;
@@ -417,6 +420,7 @@ export function abbrevs(st: i32): i32 {
     const start = planData + (planUsed << 2);
     let items = 0, run = 0, ok = true, fixed = true, hasCode = false;
     let off = 0, low = -1, high = -1, highSize = 0, highIsAddr = 0, lhDone = false;
+    let roff = 0, ranges = -1, rDone = !rangesOk; // Unit.rangesOf
     while (true) {
       const a = <i32>uleb(q, end); q = next;
       const f = <i32>uleb(q, end); q = next;
@@ -424,6 +428,11 @@ export function abbrevs(st: i32): i32 {
       if (f == DW_FORM_implicit_const) { sleb(q, end); q = next; }
       if (a == DW_AT_low_pc || a == DW_AT_ranges) hasCode = true;
       const k = fixedFormSize(f, as, os, version);
+      if (!rDone) {
+        if (a == DW_AT_ranges) { if (f == DW_FORM_sec_offset) ranges = roff; rDone = true; }
+        else if (k < 0) rDone = true;
+        else roff += k;
+      }
       // Unit.lowHighOf
       if (!lhDone) {
         if (a == DW_AT_ranges) { low = -2; lhDone = true; }
@@ -457,9 +466,11 @@ export function abbrevs(st: i32): i32 {
     const kind = !hasCode ? 0 : tag == DW_TAG_subprogram ? 1 : tag == DW_TAG_inlined_subroutine ? 2 : 0;
     let flags = (kind == 1 ? SUB_CODE : kind == 2 ? SUB_INLINED : 0) | (tag == DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
     const simple = kind != 0 && low >= 0 && high >= 0 && (as == 4 || as == 8);
+    const listed = kind != 0 && !simple && ranges >= 0;
     if (simple) flags |= SUB_SIMPLE;
+    if (listed) flags |= SUB_RANGES;
     const si = subInfo + (c << 4);
-    store<i32>(si, flags); store<i32>(si + 4, simple ? low : 0); store<i32>(si + 8, simple ? high : 0);
+    store<i32>(si, flags); store<i32>(si + 4, simple ? low : listed ? ranges : 0); store<i32>(si + 8, simple ? high : 0);
     store<i32>(si + 12, simple ? highSize | (highIsAddr << 8) : 0);
     // skimInfo
     store<i32>(info + (c << 2), (children ? SKIM_CHILDREN : 0) | (isScopeTag(tag) ? SKIM_KEEP : 0) | (fixed ? SKIM_FIXED | (run << 3) : 0));
@@ -468,7 +479,7 @@ export function abbrevs(st: i32): i32 {
   return 0;
 }
 
-const DW_FORM_addr = 0x01, DW_FORM_data1 = 0x0b, DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07, DW_FORM_implicit_const = 0x21;
+const DW_FORM_addr = 0x01, DW_FORM_sec_offset = 0x17, DW_FORM_data1 = 0x0b, DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07, DW_FORM_implicit_const = 0x21;
 const DW_AT_low_pc = 0x11, DW_AT_high_pc = 0x12, DW_AT_ranges = 0x55;
 const DW_TAG_subprogram = 0x2e, DW_TAG_inlined_subroutine = 0x1d;
 
