@@ -62,7 +62,8 @@ export function skimPlan(plan: Int32Array): Int32Array | undefined {
 export const MAX_SKIM_CODE = 0x4000;
 
 // scratch layout from the kernel's base (bytes): state block, info table, plan index, plan items, subroutine info,
-// ancestors, nearest subprograms, unit bytes, then the two growing areas: records and subroutine entries
+// the abbreviation kernel's state, declaration positions and table bytes, ancestors, nearest subprograms, unit bytes,
+// then the two growing areas: records and subroutine entries (and, after the walk, the split of the entries)
 const ST = 0, INFO = 128, PLANIDX = INFO + 4 * MAX_SKIM_CODE, PLANDATA = PLANIDX + 8 * MAX_SKIM_CODE, PLAN_ITEMS = 16384;
 const SUBINFO = PLANDATA + 4 * PLAN_ITEMS, ABST = SUBINFO + 16 * MAX_SKIM_CODE, DECL = ABST + 64, ABBYTES = DECL + 4 * MAX_SKIM_CODE;
 /** Bytes of an abbreviation table the kernel reads (longer tables are classified code by code as the walk meets them). */
