@@ -306,7 +306,7 @@ export class Unit implements FormContext {
   /** The kernel's classification of this unit's whole abbreviation table for the walk `w` (SkimWalk.preclassify), if it made one. */
   private preclassify(w: SkimWalk): DeclPositions | undefined {
     const name = this.isDwo ? '.debug_abbrev.dwo' : '.debug_abbrev', secs = this.dwarf.sections, ab = secs.get(name);
-    if (!ab || this.header.abbrevOffset >= ab.size) return undefined;
+    if (!w.kernel || !ab || this.header.abbrevOffset >= ab.size) return undefined;
     secs.ensure(name);
     return w.preclassify(ab.bytes, ab.base + this.header.abbrevOffset, ab.base + ab.size, true, this.version, this.offsetSize, this.plainRangeOffsets);
   }
