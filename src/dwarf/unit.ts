@@ -2,15 +2,16 @@ import { ByteReader } from '../util/reader';
 import * as C from './constants';
 import { AbbrevTable, Abbrev } from './abbrev';
 import { Die } from './die';
-import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, fixedFormSize, readLE } from './form';
+import { AttrValue, FormContext, readOffset, skipForm, msg, isAddrxForm, readLE } from './form';
 import type { Dwarf } from './dwarf';
 import { UnitHeader, ROOT_PREFIX } from './unitheader';
 import { AddrRange, readRangeList, rnglistxOffset, isDiscardedStart } from './ranges';
 import { LocListEntry, readLocationList, loclistxOffset } from './loclists';
 import type { LineProgram } from './line';
 import type { RootRanges } from './rootscan';
-import { SkimWalk, skimInfo, skimPlan, MAX_SKIM_CODE, SUB_CODE, SUB_INLINED, SUB_SUBPROGRAM, SUB_SIMPLE, SUB_RANGES, type SubInfo, type DeclPositions } from './skim';
-import { ScopeRecords, subroutineKind, type ScopeScan } from './scope';
+import { SkimWalk, MAX_SKIM_CODE, SUB_SUBPROGRAM, type DeclPositions } from './skim';
+import { ScopeRecords, type ScopeScan } from './scope';
+import { SCOPE_TAGS, isScopeAbbrev, formatKey, planOf, lowHighOf, subFlags, skimClass } from './layout';
 
 export type UnitKind = 'compile' | 'type' | 'partial' | 'skeleton' | 'split_compile' | 'split_type';
 
@@ -20,13 +21,6 @@ const UNIT_KINDS: readonly UnitKind[] = ['compile', 'type', 'partial', 'skeleton
 const WALK_CACHE = 256;
 const EMPTY: Die[] = [];
 Object.freeze(EMPTY);
-
-/** DIEs materialized by `scopeDies`: what address→function lookup and name qualification need. */
-const SCOPE_TAGS = new Set([
-  C.DW_TAG_subprogram, C.DW_TAG_inlined_subroutine, C.DW_TAG_namespace, C.DW_TAG_class_type, C.DW_TAG_structure_type,
-  C.DW_TAG_union_type, C.DW_TAG_interface_type, C.DW_TAG_enumeration_type, C.DW_TAG_module, C.DW_TAG_compile_unit,
-  C.DW_TAG_partial_unit, C.DW_TAG_type_unit, C.DW_TAG_skeleton_unit,
-]);
 
 /**
  * A compile/type/partial/skeleton unit. The header is read eagerly; the
@@ -108,7 +102,7 @@ export class Unit implements FormContext {
    * (>= 0), variable-size forms stay as -form; an all-fixed DIE is one skip.
    */
   private skipAttrs(r: ByteReader, ab: Abbrev): void {
-    const plan = this.planOf(ab);
+    const plan = planOf(this, ab);
     for (let i = 0; i < plan.length; i++) {
       const x = plan[i];
       if (x >= 0) {
@@ -128,27 +122,6 @@ export class Unit implements FormContext {
 
   private noAbbrev(r: ByteReader, code: number, at: number): never {
     return r.fail(`abbreviation code ${code} does not exist in the table at .debug_abbrev+0x${this.header.abbrevOffset.toString(16)}`, at);
-  }
-
-  private get planKey(): number { return this.version * 10000 + this.addressSize * 100 + this.offsetSize; }
-
-  /** The skip plan of an abbreviation for this unit's format (cached on the abbreviation). */
-  private planOf(ab: Abbrev): Int32Array {
-    const key = this.planKey;
-    let plan = ab._plan;
-    if (plan === undefined || ab._planKey !== key) {
-      const out: number[] = [];
-      let run = 0;
-      for (const s of ab.attrs) {
-        const k = fixedFormSize(s.form, this);
-        if (k >= 0) run += k;
-        else { if (run) out.push(run); run = 0; out.push(-s.form); }
-      }
-      if (run || out.length === 0) out.push(run);
-      plan = ab._plan = Int32Array.from(out);
-      ab._planKey = key;
-    }
-    return plan;
   }
 
   /** Read a DIE header at r. null for a 0 (end of children). */
@@ -263,7 +236,7 @@ export class Unit implements FormContext {
             ab = this.abbrevAt(code, decl);
             if (!ab) this.noAbbrev(r, code, at);
             byCode[code] = ab;
-            const cl = code < MAX_SKIM_CODE ? this.skimClass(ab) : undefined;
+            const cl = code < MAX_SKIM_CODE ? skimClass(this, ab) : undefined;
             if (cl) {
               w.classify(code, cl.info, cl.plan, cl.sub);
               if (w.kernel) continue;
@@ -273,8 +246,8 @@ export class Unit implements FormContext {
           const attrsPos = r.pos;
           this.skipAttrs(r, ab);
           let self = w.parent;
-          const kept = ab._scope ??= SCOPE_TAGS.has(ab.tag);
-          const sf = kept ? this.subFlags(ab) : 0;
+          const kept = isScopeAbbrev(ab);
+          const sf = kept ? subFlags(this, ab) : 0;
           if (kept) self = w.keep(at, attrsPos, self, code, sf);
           if (ab.hasChildren) {
             if (w.depth >= MAX_DEPTH - 1) r.fail(`DIE nesting deeper than ${MAX_DEPTH}`);
@@ -287,20 +260,6 @@ export class Unit implements FormContext {
       }
       return { rec: w.records(), delta: w.recordDelta, subs: w.subroutines(), split: w.split(), byCode, decl };
     });
-  }
-
-  /**
-   * How the kernel's skim treats an abbreviation's DIEs in this unit
-   * (SkimWalk.classify): its info word, its plan when its values are not
-   * all of fixed size, its subroutine info; undefined for one it cannot
-   * skip (a form it does not decode).
-   */
-  skimClass(ab: Abbrev): { info: number; plan?: Int32Array; sub: SubInfo } | undefined {
-    const pl = this.planOf(ab);
-    const fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
-    const plan = fsz >= 0 ? undefined : skimPlan(pl);
-    if (fsz < 0 && !plan) return undefined;
-    return { info: skimInfo(ab.hasChildren, ab._scope ??= SCOPE_TAGS.has(ab.tag), fsz), plan, sub: this.subInfo(ab) };
   }
 
   /** The kernel's classification of this unit's whole abbreviation table for the walk `w` (SkimWalk.preclassify), if it made one. */
@@ -317,50 +276,8 @@ export class Unit implements FormContext {
     return p > 0 ? this.abbrevs.getAt(code, p - decl!.delta) : this.abbrevs.get(code);
   }
 
-  /**
-   * How the scope walk treats an abbreviation's DIEs: SUB_* flags (subroutine kind, subprogram, low/high pc at fixed
-   * offsets, or a range list offset at a fixed offset).
-   */
-  private subFlags(ab: Abbrev): number {
-    const kind = subroutineKind(ab);
-    const flags = (kind === 1 ? SUB_CODE : kind === 2 ? SUB_INLINED : 0) | (ab.tag === C.DW_TAG_subprogram ? SUB_SUBPROGRAM : 0);
-    if (kind === 0) return flags;
-    return this.lowHighOf(ab).length !== 0 ? flags | SUB_SIMPLE : this.rangesOf(ab) >= 0 ? flags | SUB_RANGES : flags;
-  }
-
-  /** `subFlags`, with where low/high pc (SUB_SIMPLE) or the range list offset (SUB_RANGES) lie (for the kernel). */
-  private subInfo(ab: Abbrev): SubInfo {
-    const flags = this.subFlags(ab);
-    if ((flags & SUB_RANGES) !== 0) return { flags, ranges: this.rangesOf(ab) };
-    if ((flags & SUB_SIMPLE) === 0) return { flags };
-    const lay = this.lowHighOf(ab);
-    return { flags, low: lay[0], high: lay[1], highSize: lay[2], highIsAddr: lay[3] === 1 };
-  }
-
   /** True when `dieRanges` reads a DW_AT_ranges section offset as it is (no split unit's ranges base). */
   get plainRangeOffsets(): boolean { return !this.isDwo && !this.skeleton && this.offsetSize === 4; }
-
-  /**
-   * Where an abbreviation's first DW_AT_ranges value lies, from the DIE's
-   * first value, when it is a DW_FORM_sec_offset after values of fixed size
-   * only and the unit reads it as it is (`plainRangeOffsets`); else -1.
-   * Cached on the abbreviation.
-   */
-  private rangesOf(ab: Abbrev): number {
-    const key = this.planKey * 2 + (this.plainRangeOffsets ? 1 : 0);
-    if (ab._rng !== undefined && ab._rngKey === key) return ab._rng;
-    let off = 0, at = -1;
-    if (this.plainRangeOffsets) {
-      for (const s of ab.attrs) {
-        if (s.at === C.DW_AT_ranges) { if (s.form === C.DW_FORM_sec_offset) at = off; break; }
-        const n = fixedFormSize(s.form, this);
-        if (n < 0) break;
-        off += n;
-      }
-    }
-    ab._rng = at; ab._rngKey = key;
-    return at;
-  }
 
   /**
    * Walk the whole DIE tree in order, materializing every DIE (reusing the
@@ -380,7 +297,7 @@ export class Unit implements FormContext {
       if (!root.hasChildren) return;
       const stack: Die[] = [root];
       let pos = r.pos, ri = 0;
-      const key = this.planKey;
+      const key = formatKey(this);
       const fixedByCode = new Int32Array(WALK_CACHE).fill(-2);
       const byCode: Array<Abbrev | undefined> = new Array<Abbrev | undefined>(WALK_CACHE).fill(undefined);
       while (stack.length > 0 && pos < end) {
@@ -395,7 +312,7 @@ export class Unit implements FormContext {
         if (fsz === -2 || !ab) {
           ab = abbrevs.get(code);
           if (!ab) { r.pos = pos; this.noAbbrev(r, code, at); }
-          const pl = this.planOf(ab);
+          const pl = planOf(this, ab);
           fsz = pl.length === 1 && pl[0] >= 0 ? pl[0] : -1;
           if (code < WALK_CACHE) { fixedByCode[code] = fsz; byCode[code] = ab; }
         }
@@ -403,7 +320,7 @@ export class Unit implements FormContext {
         if (fsz >= 0 && pos + fsz <= end) pos += fsz;
         else {
           let plan = ab._plan;
-          if (plan === undefined || ab._planKey !== key) plan = this.planOf(ab);
+          if (plan === undefined || ab._planKey !== key) plan = planOf(this, ab);
           for (let i = 0; i < plan.length; i++) {
             const x = plan[i];
             if (x >= 0 && pos + x <= end) { pos += x; continue; }
@@ -578,7 +495,7 @@ export class Unit implements FormContext {
    * discarded code), -1 for another shape (then use `dieRanges`).
    */
   simpleRange(ab: Abbrev, attrsPos: number, out: Float64Array): number {
-    const lay = this.lowHighOf(ab);
+    const lay = lowHighOf(this, ab);
     if (lay.length === 0) return -1;
     const b = this.dwarf.sections.get(this.dieSection)!.bytes, as = this.addressSize;
     const low = readLE(b, attrsPos + lay[0], as), high = readLE(b, attrsPos + lay[1], lay[2]);
@@ -587,37 +504,6 @@ export class Unit implements FormContext {
     if (end <= low || isDiscardedStart(low, as)) return 0;
     out[0] = low; out[1] = end;
     return 1;
-  }
-
-  /**
-   * Where an abbreviation's DW_AT_low_pc (DW_FORM_addr) and DW_AT_high_pc
-   * (addr or data1/2/4/8) values lie, for `dieRanges`: [low offset, high
-   * offset, high size, high is an address], offsets from the DIE's first
-   * value; empty when the shape is another (DW_AT_ranges, addrx, a
-   * variable-size value before them, ...). Cached on the abbreviation.
-   */
-  private lowHighOf(ab: Abbrev): Int32Array {
-    const key = this.planKey;
-    if (ab._lohi !== undefined && ab._lohiKey === key) return ab._lohi;
-    let lay = NO_LAYOUT;
-    let off = 0, low = -1, high = -1, highSize = 0, highIsAddr = 0;
-    for (const s of ab.attrs) {
-      if (s.at === C.DW_AT_ranges) { low = -2; break; }
-      if (s.at === C.DW_AT_low_pc && low === -1) {
-        if (s.form !== C.DW_FORM_addr) { low = -2; break; }
-        low = off;
-      } else if (s.at === C.DW_AT_high_pc && high === -1) {
-        if (s.form === C.DW_FORM_addr) { highSize = this.addressSize; highIsAddr = 1; }
-        else if (s.form === C.DW_FORM_data1 || s.form === C.DW_FORM_data2 || s.form === C.DW_FORM_data4 || s.form === C.DW_FORM_data8) highSize = fixedFormSize(s.form, this);
-        else { high = -2; break; }
-        high = off;
-      }
-      const n = fixedFormSize(s.form, this);
-      if (n < 0) { if (low === -1 || high === -1) break; } else off += n;
-    }
-    if (low >= 0 && high >= 0 && (this.addressSize === 4 || this.addressSize === 8)) lay = Int32Array.of(low, high, highSize, highIsAddr);
-    ab._lohi = lay; ab._lohiKey = key;
-    return lay;
   }
 
   /** The unit's line program (DW_AT_stmt_list), parsed once; undefined if absent or unreadable. */
@@ -637,7 +523,6 @@ export class Unit implements FormContext {
   get compDir(): string | undefined { return (this.skeleton ?? this).root()?.str(C.DW_AT_comp_dir) ?? this.root()?.str(C.DW_AT_comp_dir); }
 }
 
-const NO_LAYOUT = new Int32Array(0);
 const rangeOut = new Float64Array(2);
 
 /** Binary search of DIEs in offset order. */
